@@ -1,0 +1,223 @@
+// The `loupe` command: the core's jobs, headless. Also what agent hooks call.
+import { parseArgs } from 'node:util';
+import { statSync } from 'node:fs';
+import { defaultDatabasePath } from '../core/paths';
+import { ingestDefault, ingestPaths, type IngestReport } from '../core/ingest';
+import { openStore, type Store } from '../core/store/store';
+import { sessionStats, sparkline } from '../core/stats';
+import { formatInt, formatTime, formatTokens, oneLine, table } from './format';
+
+const HELP = `loupe — see, compress and recall coding-agent sessions
+
+Usage: loupe [--db PATH] <command> [options]
+
+Commands:
+  ingest [paths…]          ingest transcripts (files or folders; default: every Claude Code
+                           projects folder: ~/.claude/projects, $CLAUDE_CONFIG_DIR, …)
+  sessions                 list sessions: id, project, title, turns, tokens, updated
+  show <session>           print a session's events (--turn N for one turn)
+  stats <session>          tokens by kind and by tool, biggest tool outputs, context fill
+  help                     this text
+
+A <session> is an id, a unique id prefix, or "latest".
+
+Options:
+  --db PATH                database file (default: ${defaultDatabasePath()}; env LOUPE_DB)
+  --json                   machine-readable output (read commands)
+  --turn N                 show: only turn N
+  -h, --help               this text
+`;
+
+export class UsageError extends Error {}
+
+interface Globals {
+  db: string;
+  json: boolean;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      turn: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const globals: Globals = { db: values.db ?? defaultDatabasePath(), json: values.json === true };
+  switch (command) {
+    case 'ingest':
+      return withStore(globals, (store) => ingestCommand(store, rest, globals));
+    case 'sessions':
+      return withStore(globals, (store) => sessionsCommand(store, globals));
+    case 'show':
+      return withStore(globals, (store) => showCommand(store, one(rest, 'show <session>'), values.turn, globals));
+    case 'stats':
+      return withStore(globals, (store) => statsCommand(store, one(rest, 'stats <session>'), globals));
+    default:
+      throw new UsageError(`unknown command "${command}" (see loupe --help)`);
+  }
+}
+
+function one(rest: string[], usage: string): string {
+  if (rest.length !== 1) throw new UsageError(`usage: loupe ${usage}`);
+  return rest[0]!;
+}
+
+async function withStore(globals: Globals, fn: (store: Store) => Promise<number> | number): Promise<number> {
+  const store = await openStore(globals.db, { onNotice: (message) => process.stderr.write(`loupe: ${message}\n`) });
+  try {
+    if (store.recovered) {
+      // The old file was moved aside: rebuild what can be rebuilt, since transcripts are the source of truth.
+      const report = await ingestDefault(store);
+      process.stderr.write(`loupe: rebuilt the database from ${report.filesRead} transcript files (${report.sessions.length} sessions)\n`);
+    }
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+async function ingestCommand(store: Store, paths: string[], globals: Globals): Promise<number> {
+  for (const path of paths) {
+    try {
+      statSync(path);
+    } catch (err) {
+      throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  const started = Date.now();
+  let lastProgress = started;
+  const onProgress = ({ filesDone, filesTotal, bytesRead }: { filesDone: number; filesTotal: number; bytesRead: number }) => {
+    if (Date.now() - lastProgress < 1000) return;
+    lastProgress = Date.now();
+    process.stderr.write(`loupe: ingested ${filesDone}/${filesTotal} files, ${(bytesRead / 1e6).toFixed(1)} MB\n`);
+  };
+  const report: IngestReport =
+    paths.length > 0 ? await ingestPaths(store, paths, { onProgress }) : await ingestDefault(store, { onProgress });
+  for (const issue of report.issues) process.stderr.write(`${issue.file}:${issue.line}: ${issue.message}\n`);
+  if (globals.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  } else {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(
+      `ingested ${formatInt(report.events)} events from ${report.filesRead} files ` +
+        `(${(report.bytesRead / 1e6).toFixed(1)} MB, ${report.sessions.length} sessions updated, ` +
+        `${report.filesUnchanged} unchanged${report.issues.length ? `, ${report.issues.length} lines skipped` : ''}) in ${seconds}s\n`,
+    );
+  }
+  return 0;
+}
+
+function sessionsCommand(store: Store, globals: Globals): number {
+  const sessions = store.listSessions();
+  if (globals.json) {
+    process.stdout.write(JSON.stringify(sessions, null, 2) + '\n');
+    return 0;
+  }
+  if (sessions.length === 0) {
+    process.stdout.write('no sessions yet: run `loupe ingest`\n');
+    return 0;
+  }
+  process.stdout.write(
+    table(
+      ['id', 'project', 'title', 'turns', 'tokens', 'updated'],
+      sessions.map((s) => [s.id.slice(0, 8), project(s.cwd), oneLine(s.title, 48), s.turns, formatTokens(s.tokens), formatTime(s.updatedAt)]),
+    ) + '\n',
+  );
+  return 0;
+}
+
+function project(cwd: string): string {
+  return cwd.split(/[\\/]/).filter(Boolean).pop() ?? '';
+}
+
+function showCommand(store: Store, ref: string, turnArg: string | undefined, globals: Globals): number {
+  const session = store.resolveSession(ref);
+  let turn: number | undefined;
+  if (turnArg !== undefined) {
+    turn = Number(turnArg);
+    if (!Number.isInteger(turn) || turn < 0) throw new UsageError(`--turn needs a turn number, got "${turnArg}"`);
+  }
+  const events = store.events(session.id, turn === undefined ? {} : { turn });
+  if (globals.json) {
+    process.stdout.write(JSON.stringify({ session, events }, null, 2) + '\n');
+    return 0;
+  }
+  const out: string[] = [`# ${session.title || session.id}`, `${session.id} · ${session.cwd} · ${session.gitBranch}`, ''];
+  let lastTurn = -1;
+  for (const e of events) {
+    if (e.turn !== lastTurn) {
+      out.push(`── turn ${e.turn} ──`);
+      lastTurn = e.turn;
+    }
+    const who = e.toolName ? `${e.kind}:${e.toolName}` : e.kind;
+    const flags = `${e.isError ? ' ERROR' : ''}${e.sidechain ? ' [subagent]' : ''}${e.mainLine ? '' : ' [abandoned branch]'}`;
+    out.push(`e${e.id} ${formatTime(e.ts)} ${who}${flags} (${formatTokens(e.tokens)} tok)`);
+    if (e.text) out.push(indent(e.text.length > 600 ? e.text.slice(0, 600) + ' …' : e.text));
+  }
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => '    ' + l)
+    .join('\n');
+}
+
+function statsCommand(store: Store, ref: string, globals: Globals): number {
+  const stats = sessionStats(store, ref);
+  if (globals.json) {
+    process.stdout.write(JSON.stringify(stats, null, 2) + '\n');
+    return 0;
+  }
+  const u = stats.usage;
+  const lastReal = stats.contextReal.at(-1)?.tokens ?? 0;
+  const lastEst = stats.contextEstimated.at(-1)?.tokens ?? 0;
+  const out = [
+    `# ${stats.title || stats.sessionId}`,
+    `${stats.sessionId}: ${formatInt(stats.events)} events, ${stats.turns} turns, ${formatInt(stats.tokens)} tokens (gpt-tokenizer)`,
+    `API usage: input ${formatInt(u.inputTokens)} · output ${formatInt(u.outputTokens)} · cache creation ${formatInt(u.cacheCreationTokens)} · cache read ${formatInt(u.cacheReadTokens)}`,
+    '',
+    'Tokens by kind',
+    table(['kind', 'events', 'tokens'], stats.byKind.map((k) => [k.kind, k.events, k.tokens])),
+    '',
+    'Tokens by tool',
+    table(['tool', 'calls', 'tokens', 'errors'], stats.byTool.map((t) => [t.tool, t.calls, t.tokens, t.errors])),
+    '',
+    'Biggest tool outputs',
+    table(
+      ['handle', 'tool', 'target', 'turn', 'tokens'],
+      stats.biggestOutputs.map((b) => [b.handle, b.tool, oneLine(b.target, 50), b.turn, b.tokens]),
+    ),
+    '',
+    'Context fill over time',
+    `  real (API usage)     ${sparkline(stats.contextReal.map((p) => p.tokens))}  now ${formatTokens(lastReal)}`,
+    `  estimated (tokens)   ${sparkline(stats.contextEstimated.map((p) => p.tokens))}  now ${formatTokens(lastEst)}`,
+    stats.compactions.length
+      ? `  compactions: ${stats.compactions.map((c) => `e${c.eventId}${c.preTokens ? ` (${formatTokens(c.preTokens)} before)` : ''}`).join(', ')}`
+      : '  compactions: none',
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`loupe: ${message}\n`);
+    process.exitCode = err instanceof UsageError || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1;
+  },
+);

@@ -1,0 +1,275 @@
+// Writing parsed events: everything that needs more than one line of a transcript happens here,
+// because parsers are stateless per line (so that an ingest can hand them only what was appended).
+//   - usage is deduplicated on (message.id, requestId), keeping the largest total;
+//   - a tool result is paired with its call (parent_id, tool name);
+//   - subagent events hang under the Task call that spawned them;
+//   - forks of the parentUuid DAG: the main line is the chain to the newest leaf;
+//   - events are segmented into turns (a user prompt and all the work until the next one).
+import type { Database } from 'sql.js';
+import type { ParsedEvent } from '../model';
+import { all, json, num, one, scalar, str } from './rows';
+
+export interface AppendContext {
+  /** The session's integer key (sessions.key). */
+  session: number;
+  fileId: number;
+  /** For a subagent file: the Task tool call that spawned it, when known. */
+  taskCallId?: number | null;
+}
+
+/** Appends events in order; returns the seq of the first one (or null when there were none). */
+export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEvent[]): number | null {
+  if (events.length === 0) return null;
+  const { session } = ctx;
+  let seq = scalar(db, 'SELECT MAX(seq) FROM events WHERE session = ?', [session]);
+  const firstSeq = seq + 1;
+  let turn = currentTurn(db, session);
+  // Ids are assigned here rather than read back with last_insert_rowid(): one query less per
+  // event, and safe because every write runs under the single-writer lock.
+  let nextId = scalar(db, 'SELECT MAX(id) FROM events') + 1;
+  const taskTurn = ctx.taskCallId ? scalar(db, 'SELECT turn FROM events WHERE id = ?', [ctx.taskCallId]) : null;
+  // Calls seen in this batch, so results can find them without a query.
+  const calls = new Map<string, { id: number; toolName: string | null }>();
+
+  const insert = db.prepare(
+    `INSERT INTO events (id, session, seq, turn, ts, kind, role, text, text_length, tokens, tool_name, tool_use_id,
+       is_error, paths, model, uuid, parent_uuid, parent_id, sidechain, agent_id, main_line, meta,
+       file_id, src_offset, src_length, src_line)
+     VALUES (?,?,?,?,?,?,?, CAST(? AS TEXT),?,?,?,?,?, CAST(? AS TEXT),?,?,?,?,?,?, 1, CAST(? AS TEXT),?,?,?,?)`,
+  );
+  const upsertUsage = db.prepare(
+    `INSERT INTO usage (session, message_id, request_id, event_id, ts, model, sidechain,
+       input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?)
+     ON CONFLICT (session, message_id, request_id) DO UPDATE SET
+       input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+       cache_creation_tokens = excluded.cache_creation_tokens, cache_read_tokens = excluded.cache_read_tokens
+     WHERE excluded.input_tokens + excluded.output_tokens + excluded.cache_creation_tokens + excluded.cache_read_tokens
+         > usage.input_tokens + usage.output_tokens + usage.cache_creation_tokens + usage.cache_read_tokens`,
+  );
+  try {
+    for (const ev of events) {
+      seq++;
+      let eventTurn: number;
+      if (ev.sidechain && taskTurn !== null) eventTurn = taskTurn;
+      else if (startsTurn(ev.kind, ev.sidechain, true, ev.meta)) eventTurn = ++turn;
+      else eventTurn = turn;
+
+      let parentId: number | null = null;
+      let toolName = ev.toolName ?? null;
+      if (ev.kind === 'tool_result' && ev.toolUseId) {
+        const call = calls.get(ev.toolUseId) ?? findCall(db, session, ev.toolUseId);
+        if (call) {
+          parentId = call.id;
+          toolName = toolName ?? call.toolName;
+        }
+      } else if (ev.sidechain && ctx.taskCallId) {
+        parentId = ctx.taskCallId;
+      }
+      const meta = ev.logicalParentUuid ? { ...ev.meta, logicalParentUuid: ev.logicalParentUuid } : ev.meta;
+      const id = nextId++;
+      insert.run([
+        id,
+        session,
+        seq,
+        eventTurn,
+        ev.ts,
+        ev.kind,
+        ev.role,
+        utf8(ev.text),
+        ev.textLength,
+        ev.tokens ?? 0,
+        toolName,
+        ev.toolUseId ?? null,
+        ev.isError ? 1 : 0,
+        ev.paths.length > 0 ? utf8(JSON.stringify(ev.paths)) : null,
+        // The model is the same for every block of a message: kept once, where its usage is.
+        ev.usage ? (ev.model ?? null) : null,
+        ev.uuid ?? null,
+        // A compact boundary has no parentUuid; its logical parent continues the chain across the cut.
+        ev.parentUuid ?? ev.logicalParentUuid ?? null,
+        parentId,
+        ev.sidechain ? 1 : 0,
+        ev.agentId ?? null,
+        Object.keys(meta).length > 0 ? utf8(JSON.stringify(meta)) : null,
+        ctx.fileId,
+        ev.sourceRef.offset,
+        ev.sourceRef.length,
+        ev.sourceRef.line,
+      ]);
+      if (ev.kind === 'tool_call' && ev.toolUseId) calls.set(ev.toolUseId, { id, toolName });
+      if (ev.usage && ev.messageId) {
+        const u = ev.usage;
+        upsertUsage.run([
+          session,
+          ev.messageId,
+          ev.requestId ?? '',
+          id,
+          ev.ts,
+          ev.model ?? '',
+          ev.sidechain ? 1 : 0,
+          u.inputTokens,
+          u.outputTokens,
+          u.cacheCreationTokens,
+          u.cacheReadTokens,
+        ]);
+      }
+    }
+  } finally {
+    insert.free();
+    upsertUsage.free();
+  }
+  return firstSeq;
+}
+
+/**
+ * A turn starts at a prompt the user typed on the main line. "[Request interrupted by user]" is
+ * written as a user message but continues the turn it interrupted.
+ */
+function startsTurn(kind: string, sidechain: boolean, mainLine: boolean, meta: Record<string, unknown>): boolean {
+  return kind === 'user_prompt' && !sidechain && mainLine && meta.interrupted !== true;
+}
+
+/**
+ * Long strings are bound as UTF-8 bytes and cast to TEXT in SQL: sql.js encodes a bound string
+ * to UTF-8 in a JavaScript loop, a blob with one native copy, and text binding was the largest
+ * single cost of ingest.
+ */
+function utf8(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
+}
+
+function currentTurn(db: Database, session: number): number {
+  return scalar(db, 'SELECT MAX(turn) FROM events WHERE session = ? AND sidechain = 0', [session]);
+}
+
+function findCall(db: Database, session: number, toolUseId: string): { id: number; toolName: string | null } | null {
+  const row = one(db, "SELECT id, tool_name FROM events WHERE session = ? AND tool_use_id = ? AND kind = 'tool_call'", [
+    session,
+    toolUseId,
+  ]);
+  return row ? { id: num(row.id), toolName: row.tool_name == null ? null : str(row.tool_name) } : null;
+}
+
+/** The Task call a subagent file belongs to: by the sidecar's toolUseId, else by the result naming the agent. */
+export function findTaskCall(db: Database, session: number, toolUseId?: string, agentId?: string): number | null {
+  if (toolUseId) {
+    const call = findCall(db, session, toolUseId);
+    if (call) return call.id;
+  }
+  if (agentId) {
+    const row = one(
+      db,
+      `SELECT parent_id FROM events WHERE session = ? AND kind = 'tool_result' AND parent_id IS NOT NULL
+         AND json_extract(meta, '$.result.agentId') = ?`,
+      [session, agentId],
+    );
+    if (row) return num(row.parent_id);
+  }
+  return null;
+}
+
+// Record kinds that take part in the conversation DAG. Progress and bookkeeping records hang off
+// it as siblings, which would look like forks if they counted.
+const CONVERSATION_KINDS = new Set(['user_prompt', 'assistant_text', 'thinking', 'tool_call', 'tool_result', 'compact_summary', 'system']);
+
+/**
+ * Marks which events lie on the main line: the parentUuid chain from the newest leaf back to the
+ * root. A rewind in Claude Code appends a new branch, so the newest conversation record is the
+ * leaf the user is on. Returns the lowest seq whose flag changed, or null when none did.
+ */
+export function refreshMainLine(db: Database, session: number): number | null {
+  const rows = all(
+    db,
+    `SELECT seq, uuid, parent_uuid, kind, main_line FROM events
+     WHERE session = ? AND sidechain = 0 AND uuid IS NOT NULL ORDER BY seq`,
+    [session],
+  );
+  const parentOf = new Map<string, string>();
+  const children = new Map<string, Set<string>>();
+  let leaf: string | null = null;
+  for (const row of rows) {
+    const uuid = str(row.uuid);
+    const parent = row.parent_uuid == null ? null : str(row.parent_uuid);
+    if (parent !== null && !parentOf.has(uuid)) {
+      parentOf.set(uuid, parent);
+      if (CONVERSATION_KINDS.has(str(row.kind))) {
+        let set = children.get(parent);
+        if (!set) children.set(parent, (set = new Set()));
+        set.add(uuid);
+      }
+    }
+    if (CONVERSATION_KINDS.has(str(row.kind))) leaf = uuid;
+  }
+  const forked = [...children.values()].some((set) => set.size > 1);
+  const onChain = new Set<string>();
+  if (forked && leaf !== null) {
+    for (let at: string | undefined = leaf; at !== undefined && !onChain.has(at); at = parentOf.get(at)) onChain.add(at);
+  }
+  let lowest: number | null = null;
+  const update = db.prepare('UPDATE events SET main_line = ? WHERE session = ? AND seq = ?');
+  try {
+    for (const row of rows) {
+      const main = !forked || onChain.has(str(row.uuid)) || !CONVERSATION_KINDS.has(str(row.kind)) ? 1 : 0;
+      if (main !== num(row.main_line)) {
+        update.run([main, session, num(row.seq)]);
+        if (lowest === null || num(row.seq) < lowest) lowest = num(row.seq);
+      }
+    }
+  } finally {
+    update.free();
+  }
+  return lowest;
+}
+
+/**
+ * Renumbers turns from `fromSeq` on (after the main line changed): only a main-line user prompt
+ * starts a turn; subagent events keep the turn of the Task call that spawned them.
+ */
+export function renumberTurns(db: Database, session: number, fromSeq: number): void {
+  let turn = scalar(db, 'SELECT MAX(turn) FROM events WHERE session = ? AND sidechain = 0 AND seq < ?', [
+    session,
+    fromSeq,
+  ]);
+  const rows = all(db, 'SELECT id, kind, sidechain, main_line, parent_id, meta FROM events WHERE session = ? AND seq >= ? ORDER BY seq', [
+    session,
+    fromSeq,
+  ]);
+  const turnOf = new Map<number, number>();
+  const update = db.prepare('UPDATE events SET turn = ? WHERE id = ?');
+  try {
+    for (const row of rows) {
+      const id = num(row.id);
+      let t: number;
+      if (num(row.sidechain) === 1 && row.parent_id != null) {
+        t = turnOf.get(num(row.parent_id)) ?? scalar(db, 'SELECT turn FROM events WHERE id = ?', [num(row.parent_id)]);
+      } else if (startsTurn(str(row.kind), num(row.sidechain) === 1, num(row.main_line) === 1, json(row.meta, {}))) t = ++turn;
+      else t = turn;
+      turnOf.set(id, t);
+      update.run([t, id]);
+    }
+  } finally {
+    update.free();
+  }
+}
+
+/** Rebuilds the turns table rows from `fromTurn` on, from the events. */
+export function rebuildTurns(db: Database, session: number, fromTurn: number): void {
+  db.run('DELETE FROM turns WHERE session = ? AND idx >= ?', [session, fromTurn]);
+  db.run(
+    `INSERT INTO turns (session, idx, first_event_id, last_event_id, started_at, prompt)
+     SELECT e.session, e.turn, MIN(e.id), MAX(e.id), MIN(CASE WHEN e.ts <> '' THEN e.ts END),
+       COALESCE((SELECT p.text FROM events p WHERE p.session = e.session AND p.turn = e.turn
+                 AND p.kind = 'user_prompt' AND p.sidechain = 0 AND p.main_line = 1 ORDER BY p.seq LIMIT 1), '')
+     FROM events e WHERE e.session = ? AND e.turn >= ? AND e.turn > 0
+     GROUP BY e.turn`,
+    [session, fromTurn],
+  );
+  // started_at may be NULL when no event of the turn has a timestamp.
+  db.run("UPDATE turns SET started_at = '' WHERE started_at IS NULL");
+}
+
+/** The lowest turn touched by events from `fromSeq` on. */
+export function turnAtSeq(db: Database, session: number, fromSeq: number): number {
+  return scalar(db, 'SELECT MIN(turn) FROM events WHERE session = ? AND seq >= ?', [session, fromSeq]);
+}

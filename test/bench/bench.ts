@@ -1,0 +1,131 @@
+// `npm run bench`: Loupe's speed and memory targets, each measured beside a baseline in the same
+// run (these machines are noisy: ratios travel, absolute times do not). Prints a table.
+//
+//   LOUPE_BENCH_MB=100   size of the generated transcript folder (default 100)
+//   LOUPE_BENCH_RUNS=3   runs per measurement; the median is reported
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeCorpus } from '../fixtures/generate';
+import { runChild } from './child';
+
+interface Row {
+  measure: string;
+  baseline: string;
+  loupe: string;
+  ratio: string;
+  target: string;
+  ok: boolean | null;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Runs one measurement in a fresh process, so that peak memory is its own. */
+function child(args: string[]): { seconds: number; maxRssMb: number; extra: Record<string, number> } {
+  const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`benchmark child failed (${args.join(' ')}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.jsonl')) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+function printTable(rows: Row[]): void {
+  const header = ['measure', 'baseline', 'loupe', 'ratio', 'target', ''];
+  const cells = [header, ...rows.map((r) => [r.measure, r.baseline, r.loupe, r.ratio, r.target, r.ok === null ? '' : r.ok ? 'ok' : 'MISSED'])];
+  const widths = header.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => '| ' + c.map((s, i) => s.padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log(line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const c of cells.slice(1)) console.log(line(c));
+}
+
+function benchIngest(rows: Row[], runs: number): void {
+  const mb = Number(process.env.LOUPE_BENCH_MB ?? 100);
+  const work = mkdtempSync(join(tmpdir(), 'loupe-bench-'));
+  try {
+    const corpus = join(work, 'corpus');
+    process.stderr.write(`generating a ${mb} MB transcript folder…\n`);
+    writeCorpus(corpus, { seed: 7, targetBytes: mb * 1024 * 1024 });
+    const bytes = folderBytes(corpus);
+    const transcriptMb = bytes / (1024 * 1024);
+    const base: number[] = [];
+    const ours: number[] = [];
+    let rss = 0;
+    let baseRss = 0;
+    let dbBytes = 0;
+    for (let i = 0; i < runs; i++) {
+      process.stderr.write(`run ${i + 1}/${runs}…\n`);
+      const b = child(['baseline', corpus]);
+      base.push(b.seconds);
+      baseRss = Math.max(baseRss, b.maxRssMb);
+      const db = join(work, `run${i}.db`);
+      const l = child(['ingest', corpus, db]);
+      ours.push(l.seconds);
+      rss = Math.max(rss, l.maxRssMb);
+      dbBytes = statSync(db).size;
+      for (const suffix of ['', '.bak']) if (existsSync(db + suffix)) rmSync(db + suffix);
+    }
+    const baseSpeed = transcriptMb / median(base);
+    const ourSpeed = transcriptMb / median(ours);
+    const ratio = ourSpeed / baseSpeed;
+    const dbPerMb = dbBytes / (1024 * 1024) / transcriptMb;
+    rows.push(
+      {
+        measure: `ingest ${transcriptMb.toFixed(0)} MB (MB/s)`,
+        baseline: `${baseSpeed.toFixed(1)} (read+JSON.parse)`,
+        loupe: ourSpeed.toFixed(1),
+        ratio: `${ratio.toFixed(2)}×`,
+        target: '≥ 0.30×',
+        ok: ratio >= 0.3,
+      },
+      {
+        measure: 'database per transcript MB',
+        baseline: '',
+        loupe: `${dbPerMb.toFixed(3)} MB`,
+        ratio: '',
+        target: '≤ 0.5 MB',
+        ok: dbPerMb <= 0.5,
+      },
+      {
+        measure: 'peak memory (RSS)',
+        baseline: `${baseRss.toFixed(0)} MB`,
+        loupe: `${rss.toFixed(0)} MB`,
+        ratio: `${(rss / baseRss).toFixed(2)}×`,
+        target: '≤ 1024 MB',
+        ok: rss <= 1024,
+      },
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    const result = await runChild(argv.slice(1));
+    console.log(JSON.stringify(result));
+    return;
+  }
+  const runs = Number(process.env.LOUPE_BENCH_RUNS ?? 3);
+  const rows: Row[] = [];
+  benchIngest(rows, runs);
+  console.log('');
+  printTable(rows);
+  if (rows.some((r) => r.ok === false)) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

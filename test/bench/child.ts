@@ -1,0 +1,50 @@
+// The measured side of each benchmark, run in its own process (see bench.ts).
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingestPaths } from '../../src/core/ingest';
+import { openStore } from '../../src/core/store/store';
+
+export interface ChildResult {
+  seconds: number;
+  maxRssMb: number;
+  extra: Record<string, number>;
+}
+
+function jsonlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.jsonl'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** The baseline: read every file and JSON.parse every line, nothing else. */
+function baseline(dir: string): Record<string, number> {
+  let lines = 0;
+  for (const file of jsonlFiles(dir)) {
+    const text = readFileSync(file, 'utf8');
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      JSON.parse(line);
+      lines++;
+    }
+  }
+  return { lines };
+}
+
+export async function runChild(argv: string[]): Promise<ChildResult> {
+  const [what, dir, db] = argv;
+  const started = performance.now();
+  let extra: Record<string, number>;
+  if (what === 'baseline') {
+    extra = baseline(dir!);
+  } else if (what === 'ingest') {
+    const store = await openStore(db!);
+    const report = await ingestPaths(store, [dir!]);
+    store.close();
+    extra = { events: report.events, files: report.filesRead };
+  } else {
+    throw new Error(`unknown benchmark child "${what}"`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, extra };
+}
