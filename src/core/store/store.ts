@@ -66,6 +66,11 @@ export class Store {
     return this.file.write(fn);
   }
 
+  /** Makes room in memory for about `bytes` more of database before a large ingest. */
+  reserve(bytes: number): void {
+    this.file.reserve(bytes);
+  }
+
   /** Picks up what another process saved; returns whether anything was reloaded. */
   refresh(): boolean {
     return this.file.reload();
