@@ -64,6 +64,14 @@ const productBundles = [
   },
   {
     ...common,
+    // Reads and parses transcripts off the main thread, for the CLI and the extension host alike.
+    entryPoints: { 'parse-worker': 'src/core/transcript/parse-worker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+  },
+  {
+    ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     platform: 'node',

@@ -4,14 +4,17 @@
 // what was appended; an unchanged file is not read at all; a file that shrank or whose head
 // changed (rewritten, replaced) is forgotten and read again from byte 0. A half-written last line
 // is left for the next ingest. Loupe never writes to a transcript.
-import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import type { LineIssue, ParsedEvent, SessionFacts } from './model';
-import { appendEvents, findTaskCall, rebuildTurns, refreshMainLine, renumberTurns, turnAtSeq } from './store/events';
-import type { FileState, Store } from './store/store';
+//
+// Three steps per session: plan (what to read, from the stored file states), read + parse (in a
+// worker thread when one is available), apply (in a store transaction, batched). The worker runs
+// ahead of the writes, so the two halves of the work overlap.
+import { statSync } from 'node:fs';
+import type { LineIssue } from './model';
+import { appendEvents, findTaskCall, mainLineOfBatch, rebuildTurns, refreshMainLine, renumberTurns, turnAtSeq } from './store/events';
+import type { Store } from './store/store';
 import { claudeProjectRoots, discoverClaudeFiles, type DiscoveredFile } from './transcript/claude/discover';
-import { parseClaudeLine } from './transcript/claude/parse';
-import { splitCompleteLines } from './transcript/jsonl';
+import { defaultWorkerScript, ParsePool, parseInline, type ParseOutcome } from './transcript/parse-pool';
+import { HEAD_BYTES, hashFileHead, type ReadJob, type ReadResult } from './transcript/read';
 
 export interface IngestProgress {
   filesDone: number;
@@ -23,6 +26,8 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Transcript bytes ingested per transaction (each transaction is one save of the database). */
   batchBytes?: number;
+  /** The parse worker bundle; null parses on the calling thread. Default: beside this bundle. */
+  workerScript?: string | null;
   now?: () => Date;
 }
 
@@ -36,14 +41,32 @@ export interface IngestReport {
   events: number;
   /** Lines skipped (with file and line number) and files that could not be read. */
   issues: LineIssue[];
+  /** Whether files were parsed in a worker thread (false: on the calling thread). */
+  threaded: boolean;
 }
 
-const HEAD_BYTES = 4096;
-const CHUNK_BYTES = 16 * 1024 * 1024;
+/** Transcript bytes parsed ahead of the writes (bounds the memory held by parsed events). */
+const READ_AHEAD_BYTES = 48 * 1024 * 1024;
+/** What the benchmark measures (0.4 MB of database per MB of transcript), rounded up. */
+const DATABASE_BYTES_PER_TRANSCRIPT_BYTE = 0.5;
 
 /** Ingests the Claude Code sessions found in the default places (see `claudeProjectRoots`). */
 export function ingestDefault(store: Store, options: IngestOptions = {}): Promise<IngestReport> {
   return ingestPaths(store, claudeProjectRoots(), options);
+}
+
+interface PlannedFile {
+  file: DiscoveredFile;
+  /** The stored state no longer matches the file: forget it and read from byte 0. */
+  restart: boolean;
+  job: ReadJob;
+  parsed: Promise<ParseOutcome>;
+}
+
+interface PlannedSession {
+  files: DiscoveredFile[];
+  parts: PlannedFile[];
+  bytes: number;
 }
 
 /** Ingests transcript files and folders (searched recursively). */
@@ -57,46 +80,70 @@ export async function ingestPaths(store: Store, paths: string[], options: Ingest
     bytesRead: 0,
     events: 0,
     issues: [...discovered.issues],
+    threaded: false,
   };
   const sessions = [...groupBySession(discovered.files).values()];
-  store.refresh();
-  store.reserve(Math.round(pendingBytes(store, discovered.files) * DATABASE_BYTES_PER_TRANSCRIPT_BYTE));
-  const batchBytes = options.batchBytes ?? 32 * 1024 * 1024;
+  const batchBytes = options.batchBytes ?? 64 * 1024 * 1024;
   const now = options.now ?? (() => new Date());
+  store.refresh();
+  const sizes = new Map(discovered.files.map((f) => [f.path, sizeOf(f.path)]));
+  const pool = new ParsePool(options.workerScript === undefined ? defaultWorkerScript() : options.workerScript);
+  const queue: PlannedSession[] = [];
   let next = 0;
+  let ahead = 0;
+  const dispatch = () => {
+    while (next < sessions.length && ahead < READ_AHEAD_BYTES) {
+      const planned = planSession(store, sessions[next++]!, sizes, pool, report);
+      queue.push(planned);
+      ahead += planned.bytes;
+    }
+  };
   let filesDone = 0;
-  while (next < sessions.length) {
-    // One transaction (and one save) per batch of sessions: saving after every session would
-    // rewrite the whole database file once per session.
-    store.write(() => {
-      const start = report.bytesRead;
-      while (next < sessions.length && report.bytesRead - start < batchBytes) {
-        const files = sessions[next++]!;
-        ingestSession(store, files, report);
-        filesDone += files.length;
-      }
-      store.recordIssues(report.issues, now().toISOString());
-    });
-    options.onProgress?.({ filesDone, filesTotal: discovered.files.length, bytesRead: report.bytesRead });
-    // Let the event loop breathe between transactions (the extension host shares it).
-    if (next < sessions.length) await new Promise((resolve) => setImmediate(resolve));
+  try {
+    dispatch();
+    // After the first reads are under way, so the worker starts while the room is made.
+    store.reserve(Math.round(pendingBytes(store, sizes) * DATABASE_BYTES_PER_TRANSCRIPT_BYTE));
+    while (queue.length > 0) {
+      // One transaction (and one save) per batch: saving per session would rewrite the whole
+      // database file once per session. Sessions are applied as soon as they are parsed, so the
+      // writes here overlap with the worker's reading of the next ones.
+      let files = 0;
+      await store.writeAsync(async () => {
+        let bytes = 0;
+        while (queue.length > 0 && bytes < batchBytes) {
+          const planned = queue.shift()!;
+          const outcomes = await Promise.all(planned.parts.map((p) => p.parsed));
+          ahead -= planned.bytes;
+          bytes += planned.bytes;
+          dispatch();
+          applySession(store, planned, outcomes, report);
+          files += planned.files.length;
+          store.file.refreshLock();
+        }
+        store.recordIssues(report.issues, now().toISOString());
+      });
+      filesDone += files;
+      options.onProgress?.({ filesDone, filesTotal: discovered.files.length, bytesRead: report.bytesRead });
+    }
+    report.threaded = pool.threaded;
+  } finally {
+    pool.close();
   }
   return report;
 }
 
-/** What the benchmark measures (0.45 MB of database per MB of transcript), rounded up. */
-const DATABASE_BYTES_PER_TRANSCRIPT_BYTE = 0.5;
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // unreadable: reported when it is read
+  }
+}
 
 /** Transcript bytes not ingested yet (approximately: a rewritten file counts as unchanged). */
-function pendingBytes(store: Store, files: DiscoveredFile[]): number {
+function pendingBytes(store: Store, sizes: Map<string, number>): number {
   let total = 0;
-  for (const file of files) {
-    try {
-      total += Math.max(0, statSync(file.path).size - (store.getFile(file.path)?.bytesIngested ?? 0));
-    } catch {
-      // unreadable: reported when it is read
-    }
-  }
+  for (const [path, size] of sizes) total += Math.max(0, size - (store.getFile(path)?.bytesIngested ?? 0));
   return total;
 }
 
@@ -112,37 +159,84 @@ function groupBySession(files: DiscoveredFile[]): Map<string, DiscoveredFile[]> 
   return map;
 }
 
-/** Ingests what is new in the files of one session. Runs inside a store transaction. */
-function ingestSession(store: Store, files: DiscoveredFile[], report: IngestReport): void {
-  const sessionId = files[0]!.sessionId;
-  const main = files.find((f) => f.kind === 'main');
-  let firstNewSeq: number | null = null;
-  let mainChanged = false;
+/** Decides what to read of each file of a session, and starts reading it. */
+function planSession(
+  store: Store,
+  files: DiscoveredFile[],
+  sizes: Map<string, number>,
+  pool: ParsePool,
+  report: IngestReport,
+): PlannedSession {
+  const parts: PlannedFile[] = [];
+  let bytes = 0;
+  let restartAll = false;
+  for (const file of files) {
+    const size = sizes.get(file.path) ?? 0;
+    const state = store.getFile(file.path);
+    let restart = restartAll;
+    if (!restart && state && state.bytesIngested > 0) {
+      restart = size < state.bytesIngested || headChanged(file.path, state.bytesIngested, state.headHash);
+      if (!restart && size === state.bytesIngested) {
+        report.filesUnchanged++;
+        continue;
+      }
+    }
+    // Subagent events hang under calls of the main file: a rewritten main file restarts them all.
+    if (restart && file.kind === 'main') restartAll = true;
+    const job: ReadJob =
+      restart || !state ? { path: file.path, from: 0, firstLine: 1 } : { path: file.path, from: state.bytesIngested, firstLine: state.nextLine };
+    parts.push({ file, restart: restart && state !== undefined, job, parsed: pool.parse(job) });
+    bytes += size - job.from;
+  }
+  return { files, parts, bytes };
+}
+
+function headChanged(path: string, bytesIngested: number, headHash: string): boolean {
+  try {
+    return hashFileHead(path, Math.min(HEAD_BYTES, bytesIngested)) !== headHash;
+  } catch {
+    return false; // unreadable now: the read reports it
+  }
+}
+
+/** Stores what was read of one session's files. Runs inside a store transaction. */
+function applySession(store: Store, planned: PlannedSession, outcomes: ParseOutcome[], report: IngestReport): void {
+  const sessionId = planned.files[0]!.sessionId;
+  const main = planned.files.find((f) => f.kind === 'main');
   // Created on first use, so that an empty file does not make an empty session.
   let key = store.key(sessionId);
   const session = () => (key ||= store.upsertSession(sessionId, 'claude-code', main?.path ?? null, {}));
-  for (const file of files) {
-    const read = readNewLines(store, session, file, report);
-    if (!read) continue;
-    const facts: SessionFacts = {};
-    const events: ParsedEvent[] = [];
-    for (const line of read.lines) {
-      const result = parseClaudeLine(line, file.path);
-      if (result.issue) report.issues.push(result.issue);
-      Object.assign(facts, definedOnly(result.facts));
-      for (const ev of result.events) events.push(ev);
-    }
-    if (file.kind === 'main') store.upsertSession(sessionId, 'claude-code', file.path, facts);
-    const taskCallId = file.kind === 'subagent' ? findTaskCall(store.db, key, file.toolUseId, file.agentId) : null;
-    const seq = appendEvents(store.db, { session: key, fileId: read.state.id, taskCallId }, events);
+  let firstNewSeq: number | null = null;
+  // Set when a rewind reaches back before this batch: stored main-line flags must be recomputed.
+  let forked = false;
+  planned.parts.forEach((part, i) => {
+    const result = resultToApply(store, part, outcomes[i]!, report);
+    if (!result) return;
+    report.filesRead++;
+    report.bytesRead += result.endOffset - result.from;
+    for (const issue of result.issues) report.issues.push(issue);
+    if (result.endOffset === result.from) return; // empty, or only a half-written line so far
+    const { file } = part;
+    const state = store.getFile(file.path) ?? store.ensureFile(file.path, session(), file.agentId ?? null);
+    if (file.kind === 'main') store.upsertSession(sessionId, 'claude-code', file.path, result.facts);
+    const taskCallId = file.kind === 'subagent' ? findTaskCall(store.db, session(), file.toolUseId, file.agentId) : null;
+    const main = file.kind === 'main' ? mainLineOfBatch(store.db, session(), result.events) : undefined;
+    if (main?.olderChanged) forked = true;
+    const seq = appendEvents(store.db, { session: session(), fileId: state.id, taskCallId }, result.events, main?.flags);
     if (seq !== null && (firstNewSeq === null || seq < firstNewSeq)) firstNewSeq = seq;
-    if (file.kind === 'main' && events.length > 0) mainChanged = true;
-    report.events += events.length;
-    store.updateFile(read.state);
-  }
+    report.events += result.events.length;
+    store.updateFile({
+      ...state,
+      bytesIngested: result.endOffset,
+      nextLine: result.nextLine,
+      headHash: result.headHash,
+      size: result.size,
+      mtimeMs: result.mtimeMs,
+    });
+  });
   if (firstNewSeq === null) return;
-  let fromSeq = firstNewSeq;
-  if (mainChanged) {
+  let fromSeq: number = firstNewSeq;
+  if (forked) {
     const flipped = refreshMainLine(store.db, key);
     // New events were numbered as if on the main line; a flip anywhere means renumbering from it.
     if (flipped !== null) {
@@ -155,115 +249,28 @@ function ingestSession(store: Store, files: DiscoveredFile[], report: IngestRepo
   report.sessions.push(sessionId);
 }
 
-function definedOnly(facts: SessionFacts): SessionFacts {
-  const out: SessionFacts = {};
-  for (const [key, value] of Object.entries(facts)) if (value) (out as Record<string, string>)[key] = value;
-  return out;
-}
-
 /**
- * Reads the complete lines appended to `file` since the last ingest, and the file state to record
- * once they are stored. Returns null when there is nothing new (or the file cannot be read, which
- * is reported as an issue).
+ * The parse result to store for one planned file, after checking the plan still holds: another
+ * process (a second VS Code window, the CLI) may have ingested the file since it was planned, in
+ * which case it is planned and read again here.
  */
-function readNewLines(
-  store: Store,
-  session: () => number,
-  file: DiscoveredFile,
-  report: IngestReport,
-): { lines: ReturnType<typeof splitCompleteLines>['lines']; state: FileState } | null {
-  let fd: number;
-  try {
-    fd = openSync(file.path, 'r');
-  } catch (err) {
-    report.issues.push({ file: file.path, line: 0, message: `cannot read: ${(err as Error).message}` });
+function resultToApply(store: Store, part: PlannedFile, outcome: ParseOutcome, report: IngestReport): ReadResult | null {
+  if (!outcome.ok) {
+    report.issues.push({ file: part.file.path, line: 0, message: `cannot read: ${outcome.message}` });
     return null;
   }
-  try {
-    const stat = fstatSync(fd);
-    let state = store.getFile(file.path);
-    if (state && state.bytesIngested > 0) {
-      const headLength = Math.min(HEAD_BYTES, state.bytesIngested);
-      const shrank = stat.size < state.bytesIngested;
-      if (shrank || hashHead(fd, headLength) !== state.headHash) {
-        // Subagent events hang under calls of the main file: a rewritten main file restarts them all.
-        const restart = file.kind === 'main' ? store.filesOfSessionKey(state.session) : [state];
-        for (const f of restart) store.deleteFileEvents(f.id);
-        state = store.getFile(file.path)!;
-        report.filesRestarted++;
-      } else if (stat.size === state.bytesIngested) {
-        report.filesUnchanged++;
-        return null;
-      }
+  const state = store.getFile(part.file.path);
+  if (part.restart) {
+    if (state) {
+      const files = part.file.kind === 'main' ? store.filesOfSessionKey(state.session) : [state];
+      for (const f of files) store.deleteFileEvents(f.id);
     }
-    const from = state?.bytesIngested ?? 0;
-    const { lines, endOffset, nextLine } = readLinesFrom(fd, from, stat.size, state?.nextLine ?? 1);
-    report.filesRead++;
-    report.bytesRead += endOffset - from;
-    if (endOffset === from) return null; // empty, or only a half-written line so far
-    state ??= store.ensureFile(file.path, session(), file.agentId ?? null);
-    const next: FileState = {
-      ...state,
-      bytesIngested: endOffset,
-      nextLine,
-      headHash: hashHead(fd, Math.min(HEAD_BYTES, endOffset)),
-      size: stat.size,
-      mtimeMs: Math.floor(stat.mtimeMs),
-    };
-    return { lines, state: next };
-  } finally {
-    closeSync(fd);
+    report.filesRestarted++;
+    return outcome.result;
   }
-}
-
-/** Reads complete lines from `offset` to `size`, chunk by chunk (a single line may exceed a chunk). */
-function readLinesFrom(fd: number, offset: number, size: number, firstLine: number) {
-  const lines: ReturnType<typeof splitCompleteLines>['lines'] = [];
-  let at = offset;
-  let lineNo = firstLine;
-  let chunk = CHUNK_BYTES;
-  while (at < size) {
-    const length = Math.min(chunk, size - at);
-    const buf = Buffer.allocUnsafe(length);
-    const got = readSync(fd, buf, 0, length, at);
-    const split = splitCompleteLines(buf.subarray(0, got), at, lineNo);
-    if (split.endOffset === at) {
-      // No newline in this chunk: either the last line, or a very long line.
-      if (at + got >= size) {
-        // A last line without its newline is usually still being written. But a file whose last
-        // line is complete JSON is finished (a JSON object is never a prefix of a longer one),
-        // so it is taken; a newline appended later then reads as an empty line.
-        const tail = splitCompleteLines(Buffer.concat([buf.subarray(0, got), NEWLINE]), at, lineNo);
-        if (tail.lines.length === 1 && isCompleteJson(tail.lines[0]!.text)) {
-          lines.push(tail.lines[0]!);
-          return { lines, endOffset: at + got, nextLine: lineNo };
-        }
-        break;
-      }
-      chunk *= 2;
-      continue;
-    }
-    for (const line of split.lines) lines.push(line);
-    at = split.endOffset;
-    lineNo = split.nextLine;
-    chunk = CHUNK_BYTES;
-  }
-  return { lines, endOffset: at, nextLine: lineNo };
-}
-
-const NEWLINE = Buffer.from('\n');
-
-function isCompleteJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function hashHead(fd: number, length: number): string {
-  const buf = Buffer.alloc(length);
-  readSync(fd, buf, 0, length, 0);
-  return createHash('sha1').update(buf).digest('hex');
+  if ((state?.bytesIngested ?? 0) === part.job.from) return outcome.result;
+  // Stale plan: read again from where the store now says.
+  if (state && state.bytesIngested === sizeOf(part.file.path)) return null;
+  const again = parseInline({ path: part.file.path, from: state?.bytesIngested ?? 0, firstLine: state?.nextLine ?? 1 });
+  return resultToApply(store, { ...part, job: { ...part.job, from: state?.bytesIngested ?? 0 } }, again, report);
 }

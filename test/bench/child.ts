@@ -39,7 +39,9 @@ export async function runChild(argv: string[]): Promise<ChildResult> {
     extra = baseline(dir!);
   } else if (what === 'ingest') {
     const store = await openStore(db!);
-    const report = await ingestPaths(store, [dir!]);
+    // The worker bundle the CLI and the extension use (built by `node esbuild.mjs --bench`).
+    const workerScript = join(__dirname, '..', '..', '..', 'dist', 'parse-worker.js');
+    const report = await ingestPaths(store, [dir!], { workerScript });
     store.close();
     extra = { events: report.events, files: report.filesRead };
   } else {

@@ -120,24 +120,72 @@ export class DatabaseFile {
    */
   write<T>(fn: (db: Database) => T): T {
     if (this.depth > 0) return fn(this.db);
+    const release = this.begin();
+    let result: T;
+    try {
+      result = fn(this.current);
+      if (isThenable(result)) throw new TypeError('write() callbacks must be synchronous; use writeAsync()');
+    } catch (err) {
+      this.abort(release);
+      throw err;
+    }
+    this.finish(release);
+    return result;
+  }
+
+  /**
+   * write() for work that waits in between its steps (an ingest applying sessions as a worker
+   * thread parses them). The lock and the transaction span the whole of `fn`: other writes of
+   * this process made meanwhile join the transaction. Call refreshLock() on long runs.
+   */
+  async writeAsync<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+    if (this.depth > 0) return fn(this.db);
+    const release = this.begin();
+    let result: T;
+    try {
+      result = await fn(this.current);
+    } catch (err) {
+      this.abort(release);
+      throw err;
+    }
+    this.finish(release);
+    return result;
+  }
+
+  /** Takes the lock, catches up with another process's save, and opens a transaction. */
+  private begin(): LockRelease | undefined {
     void this.db; // throws if closed, before taking the lock
     const release = this.path === MEMORY ? undefined : acquireLockSync(this.path, lockOptions(this.options));
     this.lock = release;
     try {
       if (release) this.reload(); // another process may have saved since we read the file
-      const db = this.current;
-      db.run('BEGIN');
+      this.current.run('BEGIN');
       this.depth++;
-      let result: T;
+      return release;
+    } catch (err) {
+      this.lock = undefined;
+      release?.();
+      throw err;
+    }
+  }
+
+  private abort(release: LockRelease | undefined): void {
+    rollbackQuietly(this.current);
+    this.depth--;
+    this.lock = undefined;
+    release?.();
+  }
+
+  /** Commits and saves, or rolls back; always releases the lock. */
+  private finish(release: LockRelease | undefined): void {
+    try {
       try {
-        result = fn(db);
-        if (isThenable(result)) throw new TypeError('write() callbacks must be synchronous; the transaction would close before the work is done');
-        // fn ran so long that the lock went stale and another process took it over: saving now
-        // would overwrite its work.
+        // The work ran so long that the lock went stale and another process took it over:
+        // saving now would overwrite its work.
         if (release && !release.isHeld()) throw new Error(`lost the lock on ${this.path} while writing; nothing was saved`);
-        db.run('COMMIT');
+        this.current.run('COMMIT');
       } catch (err) {
-        rollbackQuietly(db);
+        rollbackQuietly(this.current);
         throw err;
       } finally {
         this.depth--;
@@ -146,7 +194,7 @@ export class DatabaseFile {
         try {
           this.saveHoldingLock();
         } catch (err) {
-          // Keep write() all-or-nothing: the file still holds the state before fn, so go back to it.
+          // Keep writes all-or-nothing: the file still holds the state before them, so go back to it.
           this.seen = undefined;
           try {
             this.reload();
@@ -156,7 +204,6 @@ export class DatabaseFile {
           throw err;
         }
       }
-      return result;
     } finally {
       this.lock = undefined;
       release?.();

@@ -18,7 +18,7 @@ export interface AppendContext {
 }
 
 /** Appends events in order; returns the seq of the first one (or null when there were none). */
-export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEvent[]): number | null {
+export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEvent[], mainLine?: readonly boolean[]): number | null {
   if (events.length === 0) return null;
   const { session } = ctx;
   let seq = scalar(db, 'SELECT MAX(seq) FROM events WHERE session = ?', [session]);
@@ -35,7 +35,7 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
     `INSERT INTO events (id, session, seq, turn, ts, kind, role, text, text_length, tokens, tool_name, tool_use_id,
        is_error, paths, model, uuid, parent_uuid, parent_id, sidechain, agent_id, main_line, meta,
        file_id, src_offset, src_length, src_line)
-     VALUES (?,?,?,?,?,?,?, CAST(? AS TEXT),?,?,?,?,?, CAST(? AS TEXT),?,?,?,?,?,?, 1, CAST(? AS TEXT),?,?,?,?)`,
+     VALUES (?,?,?,?,?,?,?, CAST(? AS TEXT),?,?,?,?,?, CAST(? AS TEXT),?,?,?,?,?,?,?, CAST(? AS TEXT),?,?,?,?)`,
   );
   const upsertUsage = db.prepare(
     `INSERT INTO usage (session, message_id, request_id, event_id, ts, model, sidechain,
@@ -48,11 +48,12 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
          > usage.input_tokens + usage.output_tokens + usage.cache_creation_tokens + usage.cache_read_tokens`,
   );
   try {
-    for (const ev of events) {
+    for (const [i, ev] of events.entries()) {
       seq++;
+      const main = mainLine?.[i] ?? true;
       let eventTurn: number;
       if (ev.sidechain && taskTurn !== null) eventTurn = taskTurn;
-      else if (startsTurn(ev.kind, ev.sidechain, true, ev.meta)) eventTurn = ++turn;
+      else if (startsTurn(ev.kind, ev.sidechain, main, ev.meta)) eventTurn = ++turn;
       else eventTurn = turn;
 
       let parentId: number | null = null;
@@ -91,6 +92,7 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
         parentId,
         ev.sidechain ? 1 : 0,
         ev.agentId ?? null,
+        main ? 1 : 0,
         Object.keys(meta).length > 0 ? utf8(JSON.stringify(meta)) : null,
         ctx.fileId,
         ev.sourceRef.offset,
@@ -172,6 +174,47 @@ export function findTaskCall(db: Database, session: number, toolUseId?: string, 
 // Record kinds that take part in the conversation DAG. Progress and bookkeeping records hang off
 // it as siblings, which would look like forks if they counted.
 const CONVERSATION_KINDS = new Set(['user_prompt', 'assistant_text', 'thinking', 'tool_call', 'tool_result', 'compact_summary', 'system']);
+const CONVERSATION_LIST = [...CONVERSATION_KINDS].map((k) => `'${k}'`).join(',');
+
+/**
+ * The main-line flags of new events, computed before they are stored: the chain from the newest
+ * conversation record back through the batch. That settles the common cases (a conversation
+ * growing at its tip; a first ingest, forks included) without touching stored rows.
+ * `olderChanged` is true when the chain leaves the batch somewhere other than the stored tip: the
+ * user rewound to an event ingested earlier, and stored flags must be recomputed (refreshMainLine).
+ */
+export function mainLineOfBatch(
+  db: Database,
+  session: number,
+  events: readonly ParsedEvent[],
+): { flags: boolean[]; olderChanged: boolean } {
+  const parentOf = new Map<string, string | null>();
+  let leaf: string | null = null;
+  for (const ev of events) {
+    if (ev.sidechain || !ev.uuid) continue;
+    if (!parentOf.has(ev.uuid)) parentOf.set(ev.uuid, ev.parentUuid ?? ev.logicalParentUuid ?? null);
+    if (CONVERSATION_KINDS.has(ev.kind)) leaf = ev.uuid;
+  }
+  const flags = events.map(() => true);
+  if (leaf === null) return { flags, olderChanged: false };
+  const chain = new Set<string>();
+  let exit: string | null = leaf;
+  while (exit !== null && parentOf.has(exit) && !chain.has(exit)) {
+    chain.add(exit);
+    exit = parentOf.get(exit)!;
+  }
+  events.forEach((ev, i) => {
+    if (!ev.sidechain && ev.uuid && CONVERSATION_KINDS.has(ev.kind) && !chain.has(ev.uuid)) flags[i] = false;
+  });
+  const storedTip = one(
+    db,
+    `SELECT uuid FROM events WHERE session = ? AND sidechain = 0 AND uuid IS NOT NULL AND kind IN (${CONVERSATION_LIST})
+     ORDER BY seq DESC LIMIT 1`,
+    [session],
+  );
+  const olderChanged = storedTip !== undefined && str(storedTip.uuid) !== exit;
+  return { flags, olderChanged };
+}
 
 /**
  * Marks which events lie on the main line: the parentUuid chain from the newest leaf back to the
@@ -231,7 +274,7 @@ export function renumberTurns(db: Database, session: number, fromSeq: number): v
     session,
     fromSeq,
   ]);
-  const rows = all(db, 'SELECT id, kind, sidechain, main_line, parent_id, meta FROM events WHERE session = ? AND seq >= ? ORDER BY seq', [
+  const rows = all(db, 'SELECT id, turn, kind, sidechain, main_line, parent_id, meta FROM events WHERE session = ? AND seq >= ? ORDER BY seq', [
     session,
     fromSeq,
   ]);
@@ -246,7 +289,7 @@ export function renumberTurns(db: Database, session: number, fromSeq: number): v
       } else if (startsTurn(str(row.kind), num(row.sidechain) === 1, num(row.main_line) === 1, json(row.meta, {}))) t = ++turn;
       else t = turn;
       turnOf.set(id, t);
-      update.run([t, id]);
+      if (t !== num(row.turn)) update.run([t, id]);
     }
   } finally {
     update.free();
@@ -256,18 +299,22 @@ export function renumberTurns(db: Database, session: number, fromSeq: number): v
 /** Rebuilds the turns table rows from `fromTurn` on, from the events. */
 export function rebuildTurns(db: Database, session: number, fromTurn: number): void {
   db.run('DELETE FROM turns WHERE session = ? AND idx >= ?', [session, fromTurn]);
+  // One grouped pass; the prompt is then found by its seq through the (session, seq) index.
+  // (A correlated subquery per turn scanned the whole session once per turn.)
   db.run(
     `INSERT INTO turns (session, idx, first_event_id, last_event_id, started_at, prompt)
-     SELECT e.session, e.turn, MIN(e.id), MAX(e.id), MIN(CASE WHEN e.ts <> '' THEN e.ts END),
-       COALESCE((SELECT p.text FROM events p WHERE p.session = e.session AND p.turn = e.turn
-                 AND p.kind = 'user_prompt' AND p.sidechain = 0 AND p.main_line = 1 ORDER BY p.seq LIMIT 1), '')
-     FROM events e WHERE e.session = ? AND e.turn >= ? AND e.turn > 0
-     GROUP BY e.turn`,
-    [session, fromTurn],
+     SELECT g.session, g.turn, g.first_id, g.last_id, COALESCE(g.started, ''), COALESCE(substr(p.text, 1, ?), '')
+     FROM (SELECT session, turn, MIN(id) AS first_id, MAX(id) AS last_id,
+             MIN(CASE WHEN ts <> '' THEN ts END) AS started,
+             MIN(CASE WHEN kind = 'user_prompt' AND sidechain = 0 AND main_line = 1 THEN seq END) AS prompt_seq
+           FROM events WHERE session = ? AND turn >= ? AND turn > 0 GROUP BY turn) g
+     LEFT JOIN events p ON p.session = g.session AND p.seq = g.prompt_seq`,
+    [TURN_PROMPT_CHARS, session, fromTurn],
   );
-  // started_at may be NULL when no event of the turn has a timestamp.
-  db.run("UPDATE turns SET started_at = '' WHERE started_at IS NULL");
 }
+
+/** The turns table holds the start of each prompt (for lists and titles); the event holds it all. */
+const TURN_PROMPT_CHARS = 500;
 
 /** The lowest turn touched by events from `fromSeq` on. */
 export function turnAtSeq(db: Database, session: number, fromSeq: number): number {

@@ -66,6 +66,11 @@ export class Store {
     return this.file.write(fn);
   }
 
+  /** write() for work that awaits between its steps; see DatabaseFile.writeAsync. */
+  writeAsync<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+    return this.file.writeAsync(fn);
+  }
+
   /** Makes room in memory for about `bytes` more of database before a large ingest. */
   reserve(bytes: number): void {
     this.file.reserve(bytes);

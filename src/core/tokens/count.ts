@@ -4,8 +4,8 @@
 import { countTokens as bpeCount } from 'gpt-tokenizer';
 
 /** Texts up to this many characters are counted exactly; longer ones are sampled. */
-export const EXACT_COUNT_LIMIT = 6_144;
-const SAMPLE = 2_048;
+export const EXACT_COUNT_LIMIT = 2_048;
+const SAMPLE = 512;
 /** The cache holds its keys: bound it by characters, not entries. */
 const CACHE_MAX_CHARS = 8_000_000;
 let cachedChars = 0;

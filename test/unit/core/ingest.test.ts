@@ -314,3 +314,40 @@ test('a folder of 10,000 session files is ingested', async () => {
   assert.equal(report.sessions.length, 10_000);
   assert.equal(store.listSessions().length, 10_000);
 });
+
+test('the parse worker thread and the inline path store the same events', async () => {
+  const worker = join(__dirname, '..', '..', '..', '..', 'dist', 'parse-worker.js');
+  assert.ok(statSync(worker).isFile(), `${worker} is built by node esbuild.mjs --tests`);
+  const sample = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'sample');
+  const stores = await Promise.all(
+    [null, worker].map(async (workerScript) => {
+      const store = await openStore(join(tempDir(), 'loupe.db'));
+      const report = await ingestPaths(store, [sample], { workerScript, batchBytes: 256 * 1024 });
+      assert.equal(report.threaded, workerScript !== null);
+      return store;
+    }),
+  );
+  const [inline, threaded] = stores.map((store) =>
+    store.listSessions().map((s) => ({ session: s, events: store.events(s.id).map(({ id: _id, ...rest }) => rest) })),
+  );
+  assert.ok(inline!.length >= 2 && inline![0]!.events.length > 1000);
+  assert.deepEqual(threaded, inline);
+});
+
+test('a write that fails half-way through an ingest batch leaves the database as it was', async () => {
+  const { dir, store, file } = await fresh();
+  writeFile(file, jsonl(basicSession()));
+  await ingestPaths(store, [dir]);
+  const before = store.events(SESSION);
+  await assert.rejects(
+    store.writeAsync(async (db) => {
+      db.run("UPDATE events SET text = 'changed'");
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
+  assert.deepEqual(store.events(SESSION), before);
+  const reopened = await openStore(join(dir, 'loupe.db'));
+  assert.deepEqual(reopened.events(SESSION), before);
+});
