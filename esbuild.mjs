@@ -20,11 +20,22 @@ const production = args.has('--production');
 // Where test and benchmark bundles go (several builds can then run side by side).
 const outRoot = process.env.LOUPE_OUT ?? 'out';
 
-/** sql.js loads its WebAssembly from beside the bundle that uses it, never from a CDN. */
+/**
+ * sql.js and tree-sitter load their WebAssembly from beside the bundle that uses it, never from a
+ * CDN: sql-wasm.wasm next to the bundles, tree-sitter's runtime and grammars in tree-sitter/.
+ */
 function copyWasm(toDir) {
   mkdirSync(toDir, { recursive: true });
   const sqlWasm = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
   copyFileSync(sqlWasm, join(toDir, 'sql-wasm.wasm'));
+  // The grammars code folding loads: GRAMMARS in src/core/distill/languages.ts (a unit test checks).
+  const grammars = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java'].map((l) => `tree-sitter-${l}.wasm`);
+  const treeSitterDir = join(toDir, 'tree-sitter');
+  mkdirSync(treeSitterDir, { recursive: true });
+  copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(treeSitterDir, 'tree-sitter.wasm'));
+  for (const grammar of grammars) {
+    copyFileSync(require.resolve(`@vscode/tree-sitter-wasm/wasm/${grammar}`), join(treeSitterDir, grammar));
+  }
 }
 
 function findFiles(dir, suffix) {
