@@ -127,6 +127,31 @@ export const MIGRATIONS: readonly Migration[] = [
       db.run(`ALTER TABLE sessions ADD COLUMN custom_title TEXT NOT NULL DEFAULT ''`);
     },
   },
+  {
+    version: 4,
+    description: 'distilled units: turn digests (R2), working context (R3), outline (R4)',
+    up(db) {
+      db.run(`
+        CREATE TABLE units (
+          id INTEGER PRIMARY KEY,
+          session INTEGER NOT NULL,
+          level INTEGER NOT NULL,
+          generation INTEGER NOT NULL,
+          turn_from INTEGER NOT NULL,
+          turn_to INTEGER NOT NULL,
+          event_from INTEGER NOT NULL,
+          event_to INTEGER NOT NULL,
+          text TEXT NOT NULL,
+          data TEXT,
+          tokens INTEGER NOT NULL,
+          distiller TEXT NOT NULL,
+          archived INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL
+        );
+        CREATE INDEX units_session ON units(session, level, turn_from);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

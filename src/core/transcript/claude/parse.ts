@@ -18,6 +18,7 @@ import {
   num,
   str,
 } from './build';
+import { countLines } from '../../text';
 import { parseMetaRecord, parseSystem } from './records';
 import { renderToolCall, serverToolResultText, summarizeToolUseResult, toolCallPaths, toolResultText } from './tools';
 
@@ -134,6 +135,8 @@ function parseUser(ctx: LineContext): ParsedEvent[] {
 function toolResultEvent(ctx: LineContext, block: Json, toolUseResult: unknown): ParsedEvent {
   const text = toolResultText(block.content);
   const ev = makeEvent(ctx, { kind: 'tool_result', role: 'tool', text, maxChars: MAX_TOOL_RESULT_CHARS });
+  // The line count of the whole output, for loss-annotated placeholders ("142 lines").
+  ev.meta.lines = countLines(text);
   const toolUseId = nonEmpty(block.tool_use_id);
   if (toolUseId !== undefined) ev.toolUseId = toolUseId;
   ev.isError = block.is_error === true;

@@ -1,0 +1,140 @@
+// Extractive building blocks: sentences, decisions, error signatures and exact facts, all cut
+// out of the text as written. The extractive distiller never invents a word; these functions
+// only select and trim.
+
+/** Splits prose into sentences (keeps code spans and paths intact: a '.' inside a token does not split). */
+export function sentences(text: string): string[] {
+  const out: string[] = [];
+  for (const block of text.split(/\n\s*\n|\n(?=\s*[-*•]\s)|\n(?=\s*\d+[.)]\s)/)) {
+    const flat = block.replace(/\s+/g, ' ').trim();
+    if (!flat) continue;
+    // A sentence ends at . ! ? followed by a space and an upper-case letter, a backtick or a quote.
+    for (const s of flat.split(/(?<=[.!?])\s+(?=[A-Z`"'(\[])/)) {
+      const t = s.trim();
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
+/** The first sentences of a text, at most `maxChars` (cut at a word boundary, marked with …). */
+export function condense(text: string, maxChars: number, maxSentences = 2): string {
+  const picked: string[] = [];
+  let length = 0;
+  for (const s of sentences(text)) {
+    if (picked.length >= maxSentences || length + s.length > maxChars) {
+      if (picked.length === 0) picked.push(cutWords(s, maxChars));
+      break;
+    }
+    picked.push(s);
+    length += s.length + 1;
+  }
+  return picked.join(' ');
+}
+
+export function cutWords(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const cut = text.slice(0, maxChars - 1);
+  const space = cut.lastIndexOf(' ');
+  return (space > maxChars * 0.6 ? cut.slice(0, space) : cut) + '…';
+}
+
+// Sentences that decide, reject or choose. Kept conservative: a false positive costs a line in a
+// digest, a miss can lose the reason a later turn did what it did.
+const DECISION =
+  /\b(we(?:'ll| will| should| decided| chose| are going to)|let's|i(?:'ll| will) (?:use|go with|switch|keep|drop)|decided|decision|going with|go with|instead of|rather than|switch(?:ed|ing)? (?:to|from|the)|chose|choose|prefer|reject(?:ed)?|don't use|do not use|won't|will not|not going to|stick with|settled on|opt(?:ed)? for|abandon(?:ed)?|no longer)\b/i;
+
+// Settings changed on purpose are decisions too ("set the retry limit to 7", "bump pg to 8.11").
+const SETTING = /\b(?:set|sets|setting|change[sd]?|bump(?:ed)?|raise[sd]?|lower(?:ed)?|increase[sd]?|decrease[sd]?|pin(?:ned)?|switch(?:ed)?)\b[^.!?]{1,60}?\b(?:to|=)\s*\S/i;
+
+export function isDecision(sentence: string): boolean {
+  return sentence.length >= 12 && sentence.length <= 400 && (DECISION.test(sentence) || SETTING.test(sentence));
+}
+
+export function decisions(text: string): string[] {
+  return sentences(text).filter(isDecision);
+}
+
+// Lines that name an error. The first such line of an output is its signature.
+const ERROR_LINE =
+  /\b((?:[A-Z][A-Za-z]*)?(?:Error|Exception)\b|error(?: TS\d+)?:|ERR_[A-Z_]+|FAIL\b|FAILED\b|panic(?:ked)?:|Traceback|fatal:|Segmentation fault|AssertionError|npm ERR!|✗|✖)/;
+
+// A named error says more than a status line: "TypeError: …" beats "FAIL test/a.test.ts".
+const NAMED_ERROR = /\b(?:[A-Z][A-Za-z]*)?(?:Error|Exception)\b|\berror TS\d+|\bpanic(?:ked)?:|ERR_[A-Z_]+/;
+
+/** The line of a tool output that says what went wrong (or null). */
+export function errorSignature(output: string): string | null {
+  let fallback: string | null = null;
+  for (const raw of output.split('\n')) {
+    const line = raw.replace(/^\s*\d+\t/, '').trim();
+    if (!line || !ERROR_LINE.test(line)) continue;
+    const cut = line.length > 300 ? cutWords(line, 300) : line;
+    if (NAMED_ERROR.test(line)) return cut;
+    fallback ??= cut;
+  }
+  return fallback;
+}
+
+/**
+ * A key under which repeats of one error collapse: the signature without what varies between
+ * occurrences (line:column numbers, addresses, durations, timestamps, temp paths).
+ */
+export function errorKey(signature: string): string {
+  return signature
+    .replace(/0x[0-9a-f]+/gi, '0x…')
+    .replace(/:\d+(:\d+)?\b/g, ':…')
+    .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|seconds)\b/g, '…$2')
+    .replace(/\d{4}-\d{2}-\d{2}[T ][\d:.]+Z?/g, '…')
+    .replace(/\/tmp\/[^\s'"]+/g, '/tmp/…')
+    .trim();
+}
+
+// Exact facts: kept verbatim because a paraphrase of a number or a name is a wrong number or name.
+const FACT_PATTERNS: RegExp[] = [
+  /`[^`\n]{2,80}`/g, // code spans: identifiers, commands, values as the author quoted them
+  /\bhttps?:\/\/[^\s)>\]'"]+/g, // URLs
+  /(?<![\w/.-])(?:\.{0,2}\/)?(?:[\w@.-]+\/)+[\w@.-]+\.[A-Za-z0-9]{1,8}\b/g, // paths with an extension
+  /\bv?\d+\.\d+\.\d+(?:-[\w.]+)?\b/g, // versions
+  /\b\d+(?:[.,]\d+)?\s?(?:ms|s|seconds?|minutes?|min|h|hours?|days?|KB|MB|GB|TB|kB|KiB|MiB|GiB|%|px|tokens?|lines?|bytes?|req\/s|rps|x|×)(?![\w])/g, // numbers with units
+  /\b(?:port|timeout|limit|retries|retry limit|max|min|size|ttl|version|threshold)\s*(?:=|:|to|of|is)\s*[\w.]+/gi, // settings
+];
+
+/** Exact facts of a text, in order of appearance, without duplicates. */
+export function exactFacts(text: string, max = 12): string[] {
+  const found: { at: number; value: string }[] = [];
+  for (const pattern of FACT_PATTERNS) {
+    // A sentence's full stop or comma is not part of the URL or value before it.
+    for (const m of text.matchAll(pattern)) found.push({ at: m.index ?? 0, value: m[0].trim().replace(/[.,;:]+$/, '') });
+  }
+  found.sort((a, b) => a.at - b.at);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const { value } of found) {
+    const key = value.replace(/^`|`$/g, '').toLowerCase();
+    if (seen.has(key) || [...seen].some((s) => s.includes(key))) continue;
+    seen.add(key);
+    out.push(value);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+// A constant or setting given a value: `PAGE_SIZE = 250`, `RETRY_LIMIT: 7`, `API_URL = "https://…"`.
+const ASSIGNMENT = /\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,})\s*(?:=|:)\s*('[^'\n]{0,80}'|"[^"\n]{0,80}"|`[^`\n]{0,80}`|-?[\w.+/-]{1,80})/g;
+
+/** Constants set to a value in a text, as written (the name is group 1). */
+export function assignments(text: string): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  for (const m of text.matchAll(ASSIGNMENT)) {
+    const value = m[2]!;
+    if (/^(?:string|number|boolean|any|unknown|void|null|undefined)$/.test(value)) continue; // a type, not a value
+    out.push({ name: m[1]!, text: m[0].replace(/[.,;:]+$/, '') });
+  }
+  return out;
+}
+
+/** Exit status of a command output ("Exit code 1", "exit status 2"), if the text says. */
+export function exitCode(output: string): number | null {
+  const m = /\b[Ee]xit (?:code|status)[: ]\s*(\d+)/.exec(output);
+  return m ? Number(m[1]) : null;
+}

@@ -1,0 +1,149 @@
+// R0 and R1 renderings of one turn (DESIGN §4).
+//   R0 verbatim: the events as written, tool outputs in full (read back from the transcript).
+//   R1 stripped: tool output replaced by a loss-annotated placeholder; thinking dropped; a file
+//      read that a later read or edit supersedes becomes a pointer to it; one error repeated N
+//      times is shown once with (×N); code reads of the task's focus files are kept folded.
+import type { StoredEvent } from '../model';
+import { type Block, code, codeBlock, em, paragraph, raw, strong, text } from '../markdown';
+import { verbatimText } from '../source';
+import { cutMiddle } from '../text';
+import { mainArg, shortPath, type SessionAnalysis } from './analysis';
+import { cutWords } from './extract';
+
+export type Sharp = 0 | 1;
+
+export interface RenderContext {
+  analysis: SessionAnalysis;
+  /**
+   * For a kept code read: the folded source to show instead of a placeholder, or null. The task
+   * state decides which reads are kept (focus files) and which bodies stay (focus symbols).
+   */
+  foldRead?: (result: StoredEvent, source: string) => string | null;
+}
+
+/** Long prose is cut in its middle even at R0/R1: a pasted log in a prompt is still a log. */
+const MAX_PROSE_CHARS = 6_000;
+const MAX_VERBATIM_OUTPUT_CHARS = 20_000;
+const ERROR_EXCERPT_LINES = 6;
+
+export const anchor = (id: number): string => `↗ e${id}`;
+
+export function renderTurnSharp(events: readonly StoredEvent[], level: Sharp, ctx: RenderContext): Block[] {
+  const blocks: Block[] = [];
+  for (const ev of events) {
+    const block = level === 0 ? renderVerbatim(ev, ctx) : renderStripped(ev, ctx);
+    if (block) blocks.push(block);
+  }
+  return blocks;
+}
+
+function renderVerbatim(ev: StoredEvent, ctx: RenderContext): Block | null {
+  const cwd = ctx.analysis.cwd;
+  switch (ev.kind) {
+    case 'user_prompt':
+      return paragraph(strong(raw('User:')), raw(' '), text(cutMiddle(verbatimText(ev), MAX_PROSE_CHARS)), raw(` ${anchor(ev.id)}`));
+    case 'assistant_text':
+      return paragraph(strong(raw('Assistant:')), raw(' '), text(cutMiddle(verbatimText(ev), MAX_PROSE_CHARS)));
+    case 'thinking':
+      return paragraph(em(raw('Thinking:')), raw(' '), text(cutMiddle(verbatimText(ev), MAX_PROSE_CHARS)));
+    case 'tool_call':
+      return paragraph(raw('→ '), code(cutWords(ev.text.split('\n')[0] ?? '', 200)));
+    case 'tool_result': {
+      const call = ctx.analysis.callOf.get(ev.id);
+      const head = `${ev.toolName ?? 'tool'} ${mainArg(call, cwd)}`.trim();
+      const body = cutMiddle(verbatimText(ev), MAX_VERBATIM_OUTPUT_CHARS);
+      return codeBlockWithTitle(`${head}${ev.isError ? ' (error)' : ''} ${anchor(ev.id)}`, body);
+    }
+    case 'system':
+    case 'compact_summary':
+    case 'meta':
+      return renderSystem(ev);
+  }
+}
+
+function renderStripped(ev: StoredEvent, ctx: RenderContext): Block | null {
+  switch (ev.kind) {
+    case 'user_prompt':
+      return paragraph(strong(raw('User:')), raw(' '), text(cutMiddle(ev.text, MAX_PROSE_CHARS)), raw(` ${anchor(ev.id)}`));
+    case 'assistant_text':
+      return paragraph(strong(raw('Assistant:')), raw(' '), text(cutMiddle(ev.text, MAX_PROSE_CHARS)));
+    case 'thinking':
+      return null;
+    case 'tool_call':
+      return paragraph(raw('→ '), code(cutWords(ev.text.split('\n')[0] ?? '', 160)));
+    case 'tool_result':
+      return renderStrippedResult(ev, ctx);
+    case 'system':
+    case 'compact_summary':
+    case 'meta':
+      return renderSystem(ev);
+  }
+  return null;
+}
+
+function renderStrippedResult(ev: StoredEvent, ctx: RenderContext): Block {
+  const { analysis } = ctx;
+  const cwd = analysis.cwd;
+  const call = analysis.callOf.get(ev.id);
+  const newer = analysis.supersededBy.get(ev.id);
+  if (newer !== undefined) {
+    return paragraph(raw(`[superseded — ${ev.toolName ?? 'Read'} ${mainArg(call, cwd)}: a newer read or edit is ${anchor(newer)}]`));
+  }
+  const signature = analysis.errorOf.get(ev.id);
+  if (signature !== undefined) return renderError(ev, signature, ctx);
+  if (ctx.foldRead && (ev.toolName === 'Read' || ev.toolName === 'NotebookRead')) {
+    const folded = ctx.foldRead(ev, verbatimText(ev));
+    if (folded !== null) return codeBlockWithTitle(`${ev.toolName} ${mainArg(call, cwd)} (folded) ${anchor(ev.id)}`, folded);
+  }
+  return paragraph(raw(placeholder(ev, call, cwd)));
+}
+
+/** `[output omitted — Read src/db.ts: 142 lines, errors: no — recall e512]` */
+export function placeholder(ev: StoredEvent, call: StoredEvent | undefined, cwd: string): string {
+  const arg = mainArg(call, cwd);
+  const lines = typeof ev.meta.lines === 'number' ? ev.meta.lines : ev.text.split('\n').length;
+  const argPaths = new Set((call?.paths ?? []).map((p) => shortPath(p, cwd)));
+  const extra = ev.paths.map((p) => shortPath(p, cwd)).filter((p) => !argPaths.has(p) && p !== arg);
+  const paths = extra.length > 0 ? `, paths: ${extra.slice(0, 4).join(', ')}${extra.length > 4 ? ', …' : ''}` : '';
+  return `[output omitted — ${ev.toolName ?? 'tool'}${arg ? ' ' + arg : ''}: ${lines} line${lines === 1 ? '' : 's'}, errors: ${ev.isError ? 'yes' : 'no'}${paths} — recall e${ev.id}]`;
+}
+
+/**
+ * An error keeps its signature and last lines. Repeats of one error show once, at the latest
+ * occurrence (the one that matters now), with the count; earlier copies point to it.
+ */
+function renderError(ev: StoredEvent, signature: string, ctx: RenderContext): Block {
+  const { analysis } = ctx;
+  const call = analysis.callOf.get(ev.id);
+  const group = analysis.errorGroupOf.get(ev.id) ?? [ev.id];
+  const latest = group[group.length - 1]!;
+  const head = `${ev.toolName ?? 'tool'} ${mainArg(call, analysis.cwd)}`.trim();
+  if (latest !== ev.id) {
+    return paragraph(raw(`[error — ${head}: same as ${anchor(latest)}: `), code(signature), raw(']'));
+  }
+  const lines = ev.text.split('\n').filter((l) => l.trim() !== '');
+  const tail = lines.slice(-ERROR_EXCERPT_LINES);
+  const excerpt = tail.includes(signature) || lines.length <= ERROR_EXCERPT_LINES ? tail : [signature, '…', ...tail];
+  const times = group.length > 1 ? ` (×${group.length})` : '';
+  return codeBlockWithTitle(`error — ${head}${times} ${anchor(ev.id)}`, excerpt.join('\n'));
+}
+
+function renderSystem(ev: StoredEvent): Block | null {
+  if (ev.kind === 'compact_summary') {
+    return paragraph(em(raw('Agent compaction summary:')), raw(' '), text(cutWords(ev.text.replace(/\s+/g, ' '), 600)), raw(` ${anchor(ev.id)}`));
+  }
+  if (ev.kind !== 'system') return null;
+  const subtype = String(ev.meta.subtype ?? '');
+  if (subtype === 'compact_boundary' || subtype === 'microcompact_boundary') {
+    const meta = (ev.meta.compactMetadata ?? ev.meta.microcompactMetadata ?? {}) as { trigger?: string; preTokens?: number };
+    const pre = typeof meta.preTokens === 'number' ? `, ${meta.preTokens.toLocaleString('en-US')} tokens before` : '';
+    return paragraph(raw(`— the agent compacted its context here (${meta.trigger ?? 'auto'}${pre}) ${anchor(ev.id)} —`));
+  }
+  if (ev.isError) return paragraph(raw('[system error] '), text(cutWords(ev.text, 300)));
+  return null;
+}
+
+function codeBlockWithTitle(title: string, body: string): Block {
+  // A title line inside the fence keeps the block self-describing without a markdown heading.
+  return codeBlock(`# ${title}\n${body}`);
+}
