@@ -107,7 +107,8 @@ function nodeBundle(entries, outdir) {
 async function main() {
   if (args.has('--tests')) {
     rmSync(join(outRoot, 'test'), { recursive: true, force: true });
-    const entries = findFiles('test', '.test.ts').filter((f) => !f.startsWith(join('test', 'bench')));
+    // Every test, plus the eval runner (npm run eval), which is not a test file.
+    const entries = [...findFiles('test', '.test.ts').filter((f) => !f.startsWith(join('test', 'bench'))), join('test', 'eval', 'eval.ts')];
     await esbuild.build(nodeBundle(entries, outRoot));
     // Tests that run the CLI need it built.
     await Promise.all(productBundles.map((b) => esbuild.build(b)));

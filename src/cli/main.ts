@@ -5,7 +5,10 @@ import { defaultDatabasePath } from '../core/paths';
 import { ingestDefault, ingestPaths, type IngestReport } from '../core/ingest';
 import { openStore, type Store } from '../core/store/store';
 import { sessionStats, sparkline } from '../core/stats';
+import { compactCommand, parseBudget, showLevelCommand } from './compact';
+import { UsageError } from './errors';
 import { formatInt, formatTime, formatTokens, oneLine, table } from './format';
+import { verbatimText } from '../core/source';
 
 const HELP = `loupe — see, compress and recall coding-agent sessions
 
@@ -16,7 +19,12 @@ Commands:
                            projects folder: ~/.claude/projects, $CLAUDE_CONFIG_DIR, …)
   sessions                 list sessions: id, project, title, turns, tokens, updated
   show <session>           print a session's events (--turn N for one turn)
+  show <session> --level L the session at one resolution: R0 verbatim, R1 stripped,
+                           R2 turn digests, R3 working context, R4 outline
+  show e123                one event in full, read back from its transcript
   stats <session>          tokens by kind and by tool, biggest tool outputs, context fill
+  compact <session> --budget N [--query Q] [--out FILE]
+                           the session as one markdown context that fits N tokens
   help                     this text
 
 A <session> is an id, a unique id prefix, or "latest".
@@ -25,10 +33,13 @@ Options:
   --db PATH                database file (default: ${defaultDatabasePath()}; env LOUPE_DB)
   --json                   machine-readable output (read commands)
   --turn N                 show: only turn N
+  --level R0..R4           show: the resolution
+  --budget N               compact: the token budget (gpt-tokenizer count of the whole output)
+  --query Q                compact: raise the turns relevant to Q
+  --out FILE               compact: write the markdown to FILE instead of stdout
   -h, --help               this text
 `;
 
-export class UsageError extends Error {}
 
 interface Globals {
   db: string;
@@ -43,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
       db: { type: 'string' },
       json: { type: 'boolean', default: false },
       turn: { type: 'string' },
+      level: { type: 'string' },
+      budget: { type: 'string' },
+      query: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -57,8 +72,19 @@ async function main(argv: string[]): Promise<number> {
       return withStore(globals, (store) => ingestCommand(store, rest, globals));
     case 'sessions':
       return withStore(globals, (store) => sessionsCommand(store, globals));
-    case 'show':
-      return withStore(globals, (store) => showCommand(store, one(rest, 'show <session>'), values.turn, globals));
+    case 'show': {
+      const ref = one(rest, 'show <session>');
+      if (/^e\d+$/.test(ref)) return withStore(globals, (store) => showEventCommand(store, ref, globals));
+      if (values.level) return withStore(globals, (store) => showLevelCommand(store, ref, values.level!, turnNumber(values.turn)));
+      return withStore(globals, (store) => showCommand(store, ref, values.turn, globals));
+    }
+    case 'compact': {
+      const ref = one(rest, 'compact <session> --budget N');
+      const budget = parseBudget(values.budget);
+      return withStore(globals, (store) =>
+        compactCommand(store, ref, { budget, json: globals.json, ...(values.query ? { query: values.query } : {}), ...(values.out ? { out: values.out } : {}) }),
+      );
+    }
     case 'stats':
       return withStore(globals, (store) => statsCommand(store, one(rest, 'stats <session>'), globals));
     default:
@@ -139,13 +165,30 @@ function project(cwd: string): string {
   return cwd.split(/[\\/]/).filter(Boolean).pop() ?? '';
 }
 
+function turnNumber(turnArg: string | undefined): number | undefined {
+  if (turnArg === undefined) return undefined;
+  const turn = Number(turnArg);
+  if (!Number.isInteger(turn) || turn < 0) throw new UsageError(`--turn needs a turn number, got "${turnArg}"`);
+  return turn;
+}
+
+/** `loupe show e123`: one event, verbatim (what a placeholder's "recall e123" points to). */
+function showEventCommand(store: Store, handle: string, globals: Globals): number {
+  const event = store.event(Number(handle.slice(1)));
+  if (!event) throw new Error(`no event ${handle} in the database`);
+  const full = verbatimText(event);
+  if (globals.json) {
+    process.stdout.write(JSON.stringify({ ...event, text: full }, null, 2) + '\n');
+    return 0;
+  }
+  const who = event.toolName ? `${event.kind}:${event.toolName}` : event.kind;
+  process.stdout.write(`${handle} · ${who} · turn ${event.turn} · ${event.sourceRef.file}:${event.sourceRef.line}\n\n${full}\n`);
+  return 0;
+}
+
 function showCommand(store: Store, ref: string, turnArg: string | undefined, globals: Globals): number {
   const session = store.resolveSession(ref);
-  let turn: number | undefined;
-  if (turnArg !== undefined) {
-    turn = Number(turnArg);
-    if (!Number.isInteger(turn) || turn < 0) throw new UsageError(`--turn needs a turn number, got "${turnArg}"`);
-  }
+  const turn = turnNumber(turnArg);
   const events = store.events(session.id, turn === undefined ? {} : { turn });
   if (globals.json) {
     process.stdout.write(JSON.stringify({ session, events }, null, 2) + '\n');

@@ -4,10 +4,10 @@
 //   LOUPE_BENCH_MB=100   size of the generated transcript folder (default 100)
 //   LOUPE_BENCH_RUNS=3   runs per measurement; the median is reported
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeCorpus } from '../fixtures/generate';
+import { generateSession, writeCorpus, writeProjects } from '../fixtures/generate';
 import { runChild } from './child';
 
 interface Row {
@@ -110,6 +110,56 @@ function benchIngest(rows: Row[], runs: number): void {
   }
 }
 
+/**
+ * Compaction of a ~5 MB session: cold (every turn distilled), and after an ingest that appended
+ * turns (only those are distilled, R3 rebuilt). Baseline: reading and parsing the same file.
+ */
+function benchCompact(rows: Row[], runs: number): void {
+  const work = mkdtempSync(join(tmpdir(), 'loupe-bench-compact-'));
+  try {
+    const full = generateSession({ seed: 11, turns: 420 });
+    const partial = generateSession({ seed: 11, turns: 420 });
+    writeProjects(join(work, 'full'), [full]);
+    writeProjects(join(work, 'partial'), [partial]);
+    // The partial copy lacks the last turns of the main file: the child appends them before the second compaction.
+    const main = full.files.find((f) => f.relPath.endsWith(`${full.sessionId}.jsonl`))!;
+    const lines = main.content.split('\n');
+    const cut = lines.slice(0, Math.floor(lines.length * 0.97)).join('\n') + '\n';
+    writeFileSync(join(work, 'partial', 'projects', main.relPath), cut);
+    const mb = Buffer.byteLength(main.content) / (1024 * 1024);
+    const cold: number[] = [];
+    const incremental: number[] = [];
+    const base: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const r = child(['compact', join(work, 'partial'), join(work, `c${i}.db`), join(work, 'full', 'projects', main.relPath), join(work, 'partial', 'projects', main.relPath)]);
+      cold.push(r.extra.coldSeconds!);
+      incremental.push(r.extra.incrementalSeconds!);
+      base.push(child(['baseline', join(work, 'full')]).seconds);
+    }
+    const b = median(base);
+    rows.push(
+      {
+        measure: `compact ${mb.toFixed(1)} MB session, cold (s)`,
+        baseline: `${b.toFixed(2)} (read+JSON.parse)`,
+        loupe: median(cold).toFixed(2),
+        ratio: `${(median(cold) / b).toFixed(1)}×`,
+        target: '',
+        ok: null,
+      },
+      {
+        measure: 'compact after appending turns (s)',
+        baseline: `${b.toFixed(2)} (read+JSON.parse)`,
+        loupe: median(incremental).toFixed(2),
+        ratio: `${(median(incremental) / b).toFixed(1)}×`,
+        target: '< 1 s',
+        ok: median(incremental) < 1,
+      },
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
@@ -119,7 +169,8 @@ async function main(): Promise<void> {
   }
   const runs = Number(process.env.LOUPE_BENCH_RUNS ?? 3);
   const rows: Row[] = [];
-  benchIngest(rows, runs);
+  if (!process.env.LOUPE_BENCH_ONLY || process.env.LOUPE_BENCH_ONLY === 'ingest') benchIngest(rows, runs);
+  if (!process.env.LOUPE_BENCH_ONLY || process.env.LOUPE_BENCH_ONLY === 'compact') benchCompact(rows, runs);
   console.log('');
   printTable(rows);
   if (rows.some((r) => r.ok === false)) process.exitCode = 1;

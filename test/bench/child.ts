@@ -1,5 +1,6 @@
 // The measured side of each benchmark, run in its own process (see bench.ts).
-import { readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { compactSession } from '../../src/core/assemble/compact';
 import { join } from 'node:path';
 import { ingestPaths } from '../../src/core/ingest';
 import { openStore } from '../../src/core/store/store';
@@ -44,6 +45,24 @@ export async function runChild(argv: string[]): Promise<ChildResult> {
     const report = await ingestPaths(store, [dir!], { workerScript });
     store.close();
     extra = { events: report.events, files: report.filesRead };
+  } else if (what === 'compact') {
+    // argv: folder db fullFile partialFile. Ingest the partial session, compact it (cold), append
+    // the missing turns, ingest, compact again (incremental). Only the compactions are timed.
+    const [, , , fullFile, partialFile] = argv;
+    const store = await openStore(db!);
+    await ingestPaths(store, [dir!], { workerScript: null });
+    const id = store.listSessions().sort((a, b) => b.turns - a.turns)[0]!.id;
+    let t = performance.now();
+    await compactSession(store, id, { budget: 8_000 });
+    const coldSeconds = (performance.now() - t) / 1000;
+    const full = readFileSync(fullFile!);
+    appendFileSync(partialFile!, full.subarray(statSync(partialFile!).size));
+    await ingestPaths(store, [dir!], { workerScript: null });
+    t = performance.now();
+    await compactSession(store, id, { budget: 8_000 });
+    const incrementalSeconds = (performance.now() - t) / 1000;
+    store.close();
+    extra = { coldSeconds, incrementalSeconds };
   } else {
     throw new Error(`unknown benchmark child "${what}"`);
   }

@@ -1,0 +1,290 @@
+// Compaction: one markdown document for a token budget (DESIGN §5).
+//
+//   working context (R3, or the R4 outline when R3 does not fit)
+//   code in focus   (the task's files, folded: kept by relevance, not time)
+//   turns, in order (each at the sharpest level the budget allows under temporal decay)
+//
+// Turns start from their default: the recent ones at their digest, the older ones represented by
+// the working context alone (their digests were archived into it). Pins (the last prompt, open
+// errors, files being edited) and a query raise turns; then the budget left is spent where it
+// buys the most, recent and relevant first. The whole output is counted with gpt-tokenizer and
+// never exceeds the budget.
+import { shortPath } from '../distill/analysis';
+import { foldCode, initCodeFolding } from '../distill/code-fold';
+import { renderWorkingContext, TIGHTER_CONTEXTS } from '../distill/context';
+import { digestPlainText, renderDigest } from '../distill/digest';
+import { anchor, renderTurnSharp, type RenderContext } from '../distill/strip';
+import { distillSession, type DistilledSession } from '../distill/units';
+import { type Block, codeBlock, heading, paragraph, raw, render, text } from '../markdown';
+import type { StoredEvent } from '../model';
+import { verbatimText } from '../source';
+import type { Store } from '../store/store';
+import { countExact } from '../tokens/count';
+import { computeTaskState, isFocusFile, type TaskState } from './task-state';
+
+export interface CompactOptions {
+  budget: number;
+  query?: string;
+  now?: () => Date;
+}
+
+/** Levels of a turn, blurry to sharp. 'none': the working context's timeline stands for it. */
+export type TurnLevel = 'none' | 'R2' | 'R1' | 'R0';
+
+export interface CompactResult {
+  markdown: string;
+  tokens: number;
+  budget: number;
+  /** Tokens of the session at R0 (the sum of its events), for the compression ratio. */
+  sessionTokens: number;
+  levels: Map<number, TurnLevel>;
+  header: 'R3' | 'R4';
+}
+
+export class BudgetTooSmallError extends Error {}
+
+const HALF_LIFE_TURNS = 6;
+/** Share of the budget the code section may take. */
+const CODE_SHARE = 0.15;
+const LEVELS: TurnLevel[] = ['none', 'R2', 'R1', 'R0'];
+/** What one step sharper is worth, before weighting by the turn's priority. */
+const GAIN: Record<TurnLevel, number> = { none: 0, R2: 1, R1: 0.6, R0: 0.3 };
+
+export async function compactSession(store: Store, sessionRef: string, options: CompactOptions): Promise<CompactResult> {
+  await initCodeFolding();
+  const d = distillSession(store, sessionRef, options.now);
+  return assemble(d, options);
+}
+
+interface TurnPlan {
+  turn: number;
+  events: StoredEvent[];
+  priority: number;
+  level: TurnLevel;
+  /** The least this turn is shown at (pins). */
+  floor: TurnLevel;
+  cost: Map<TurnLevel, number>;
+  blocks: Map<TurnLevel, Block[]>;
+}
+
+export function assemble(d: DistilledSession, options: CompactOptions): CompactResult {
+  const budget = Math.floor(options.budget);
+  const state = computeTaskState(d, options.query);
+  const sessionTokens = d.events.reduce((n, e) => n + e.tokens, 0);
+  const cwd = d.session.cwd;
+
+  const ctx: RenderContext = { analysis: d.analysis, foldRead: (ev, source) => foldRead(ev, source, state, cwd) };
+  const head = headerBlocks(d, budget, sessionTokens);
+  const headTokens = countExact(render(head));
+  const top = topOfDocument(d, budget, budget - headTokens - 2);
+  const header = top.header;
+  let used = headTokens + top.tokens + 2;
+
+  const code = codeSection(d, state, Math.floor((budget - used) * CODE_SHARE));
+  used += code.tokens;
+
+  const plans = planTurns(d, state);
+  used += spend(plans, budget - used, ctx);
+
+  const build = () => {
+    const blocks: Block[] = [...head];
+    blocks.push(raw0(top.markdown));
+    blocks.push(...code.blocks);
+    const shown = plans.filter((p) => p.level !== 'none');
+    if (shown.length > 0) blocks.push(heading(2, raw('Turns')));
+    for (const p of shown) blocks.push(...p.blocks.get(p.level)!);
+    return render(blocks);
+  };
+  let markdown = build();
+  let tokens = countExact(markdown);
+  // The parts were counted one by one; joining them can add a few tokens. Give back the least
+  // valuable sharpening until the whole fits.
+  while (tokens > budget) {
+    const victim = leastValuable(plans);
+    if (!victim) break;
+    victim.level = LEVELS[LEVELS.indexOf(victim.level) - 1]!;
+    markdown = build();
+    tokens = countExact(markdown);
+  }
+  if (tokens > budget) {
+    throw new BudgetTooSmallError(`a budget of ${budget} tokens is too small for this session (needs at least ${tokens})`);
+  }
+  return { markdown, tokens, budget, sessionTokens, levels: new Map(plans.map((p) => [p.turn, p.level])), header };
+}
+
+/** R3 gets at most this share of the budget, so that the recent turns keep room. */
+const CONTEXT_SHARE = 0.7;
+
+/**
+ * The working context in the richest form that leaves room for the turns; a tighter form when the
+ * budget is small; the R4 outline when even the tightest does not fit.
+ */
+function topOfDocument(d: DistilledSession, budget: number, available: number): { header: 'R3' | 'R4'; markdown: string; tokens: number } {
+  const forms = [d.contextMarkdown, ...TIGHTER_CONTEXTS.map((limits) => render(renderWorkingContext(d.context, limits)))];
+  const counted = forms.map((markdown) => ({ markdown, tokens: countExact(markdown) }));
+  const roomy = counted.find((f) => f.tokens <= available * CONTEXT_SHARE);
+  const fits = roomy ?? counted.find((f) => f.tokens <= available);
+  if (fits) return { header: 'R3', ...fits };
+  const outline = countExact(d.outlineMarkdown);
+  if (outline <= available) return { header: 'R4', markdown: d.outlineMarkdown, tokens: outline };
+  throw new BudgetTooSmallError(
+    `a budget of ${budget} tokens is too small for this session: even its outline needs ${outline + budget - available} tokens`,
+  );
+}
+
+/** A markdown string already rendered (the stored R3/R4 units) as a block. */
+function raw0(markdown: string): Block {
+  return paragraph(raw(markdown.trimEnd()));
+}
+
+function headerBlocks(d: DistilledSession, budget: number, sessionTokens: number): Block[] {
+  const s = d.session;
+  const span = s.startedAt ? ` · ${s.startedAt.slice(0, 16).replace('T', ' ')} → ${s.updatedAt.slice(0, 16).replace('T', ' ')}` : '';
+  return [
+    heading(1, raw('Session context: '), text(s.title || s.id)),
+    paragraph(
+      raw(`Session ${s.id} · ${d.turns.length} turns${span} · ${sessionTokens.toLocaleString('en-US')} tokens compacted to fit ${budget.toLocaleString('en-US')}. `),
+      raw('Anchors (↗ e123) name events; `loupe show e123` prints one in full.'),
+    ),
+  ];
+}
+
+/** Priorities, pins and the renderings of every turn at every level (counted once). */
+function planTurns(d: DistilledSession, state: TaskState): TurnPlan[] {
+  const lastTurn = d.turns[d.turns.length - 1] ?? 0;
+  const relevance = queryRelevance(d, state);
+  const openErrorTurns = new Set(d.context.openProblems.map((p) => d.analysis.byId.get(p.anchor)?.turn));
+  const lastPromptTurn = [...d.turns].reverse().find((t) => d.digests.get(t)!.promptId !== null);
+  return d.turns.map((turn) => {
+    const digest = d.digests.get(turn)!;
+    const events = d.analysis.turns.get(turn)!;
+    const decay = Math.pow(0.5, (lastTurn - turn) / HALF_LIFE_TURNS);
+    const rel = relevance.get(turn) ?? 0;
+    let floor: TurnLevel = d.archived.has(turn) && rel === 0 ? 'none' : 'R2';
+    if (turn === lastPromptTurn || openErrorTurns.has(turn)) floor = 'R1';
+    else if (digest.edited.some((e) => state.focusFiles.has(e.path)) && turn > lastTurn - 3) floor = 'R2';
+    const blocks = new Map<TurnLevel, Block[]>([
+      ['none', []],
+      ['R2', renderDigest(digest)],
+    ]);
+    const cost = new Map<TurnLevel, number>([['none', 0]]);
+    cost.set('R2', countExact(render(blocks.get('R2')!)));
+    const plan: TurnPlan = { turn, events, priority: decay + 2 * rel, level: 'none', floor, cost, blocks };
+    return plan;
+  });
+}
+
+/** Renders (and counts) a turn at R1/R0 only when the budget walk asks for it. */
+function costOf(plan: TurnPlan, level: TurnLevel, ctx: RenderContext): number {
+  let cost = plan.cost.get(level);
+  if (cost === undefined) {
+    const blocks = [turnHeading(plan.turn, plan.events), ...renderTurnSharp(plan.events, level === 'R0' ? 0 : 1, ctx)];
+    plan.blocks.set(level, blocks);
+    cost = countExact(render(blocks));
+    plan.cost.set(level, cost);
+  }
+  return cost;
+}
+
+function turnHeading(turn: number, events: readonly StoredEvent[]): Block {
+  const ts = events.find((e) => e.ts)?.ts ?? '';
+  return heading(3, raw(`Turn ${turn}${ts ? ` · ${ts.slice(0, 16).replace('T', ' ')}` : ''}`));
+}
+
+/**
+ * Spends `available` tokens: pins first (at their floor, or as close below as fits), then the
+ * step that buys the most per token, until nothing more fits. Returns the tokens it used.
+ */
+function spend(plans: TurnPlan[], available: number, ctx: RenderContext): number {
+  let left = available;
+  const margin = (p: TurnPlan) => (p.level === 'none' ? 2 : 0); // blank lines between blocks
+  const byPriority = [...plans].sort((a, b) => b.priority - a.priority || b.turn - a.turn);
+  for (const p of byPriority) {
+    for (let i = LEVELS.indexOf(p.floor); i > 0; i--) {
+      const level = LEVELS[i]!;
+      const extra = costOf(p, level, ctx) - costOf(p, p.level, ctx) + margin(p);
+      if (extra <= left) {
+        p.level = level;
+        left -= extra;
+        break;
+      }
+    }
+  }
+  for (;;) {
+    let best: { plan: TurnPlan; level: TurnLevel; extra: number; value: number } | null = null;
+    for (const p of plans) {
+      const i = LEVELS.indexOf(p.level);
+      if (i === LEVELS.length - 1) continue;
+      const level = LEVELS[i + 1]!;
+      // Cheap steps first: only render a sharper level when its blurrier one is already shown.
+      const extra = costOf(p, level, ctx) - costOf(p, p.level, ctx) + margin(p);
+      if (extra > left || extra <= 0) continue;
+      const value = (p.priority * GAIN[level]) / Math.sqrt(extra);
+      if (!best || value > best.value) best = { plan: p, level, extra, value };
+    }
+    if (!best) break;
+    best.plan.level = best.level;
+    left -= best.extra;
+  }
+  return available - left;
+}
+
+function leastValuable(plans: TurnPlan[]): TurnPlan | null {
+  let victim: TurnPlan | null = null;
+  for (const p of plans) {
+    if (p.level === 'none') continue;
+    if (!victim || p.priority < victim.priority) victim = p;
+  }
+  return victim;
+}
+
+/** Query relevance of each turn: the share of query terms its digest or events mention. */
+function queryRelevance(d: DistilledSession, state: TaskState): Map<number, number> {
+  const out = new Map<number, number>();
+  if (state.queryTerms.length === 0) return out;
+  for (const turn of d.turns) {
+    const haystack = (digestPlainText(d.digests.get(turn)!) + '\n' + d.analysis.turns.get(turn)!.map((e) => e.text).join('\n')).toLowerCase();
+    const hits = state.queryTerms.filter((t) => haystack.includes(t)).length;
+    if (hits > 0) out.set(turn, hits / state.queryTerms.length);
+  }
+  return out;
+}
+
+/** A kept code read: the task's focus files only, folded to signatures and the focus symbols. */
+function foldRead(ev: StoredEvent, source: string, state: TaskState, cwd: string): string | null {
+  const path = ev.paths[0];
+  if (!path || !isFocusFile(state, path, cwd)) return null;
+  return foldCode(source, { path, keep: state.focusSymbols }).text;
+}
+
+/**
+ * The task's focus files as last read, folded. Code follows relevance, not time: an early read of
+ * a file the task is working on now is shown here however old it is.
+ */
+function codeSection(d: DistilledSession, state: TaskState, share: number): { blocks: Block[]; tokens: number } {
+  const cwd = d.session.cwd;
+  const latest = new Map<string, StoredEvent>();
+  for (const ev of d.events) {
+    if (!ev.mainLine || ev.sidechain || ev.kind !== 'tool_result' || ev.isError) continue;
+    if (ev.toolName !== 'Read' || !ev.paths[0]) continue;
+    const file = shortPath(ev.paths[0], cwd);
+    if (state.focusFiles.has(file)) latest.set(file, ev);
+  }
+  const blocks: Block[] = [];
+  let tokens = 0;
+  for (const [file, ev] of [...latest].sort((a, b) => b[1].id - a[1].id)) {
+    const folded = foldCode(verbatimText(ev), { path: ev.paths[0]!, keep: state.focusSymbols });
+    const newer = d.analysis.supersededBy.get(ev.id);
+    const note = newer !== undefined ? ` — changed since: ${anchor(newer)}` : '';
+    const block = codeBlock(`# ${file} as read at ${anchor(ev.id)}${note}\n${folded.text}`, '');
+    const cost = countExact(render([block])) + 2;
+    if (tokens + cost > share) continue;
+    blocks.push(block);
+    tokens += cost;
+  }
+  if (blocks.length === 0) return { blocks, tokens: 0 };
+  const title = heading(2, raw('Code in focus'));
+  const titleTokens = countExact(render([title])) + 2;
+  if (tokens + titleTokens > share) return { blocks: [], tokens: 0 };
+  return { blocks: [title, ...blocks], tokens: tokens + titleTokens };
+}
