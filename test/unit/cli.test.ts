@@ -1,7 +1,7 @@
 // The CLI, driven as a user drives it: a real process, real files, exit codes and output.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { assistant, jsonl, PROJECT, prompt, SESSION, tempDir, text, toolResult, toolUse, writeFile } from './helpers';
@@ -102,4 +102,51 @@ test('a corrupt database is moved aside and rebuilt from the transcripts, and th
   assert.match(r.stdout, /Add a coupon field/);
   assert.ok(readdirSync(join(dir, 'db')).some((f) => f.startsWith('loupe.db.corrupt-')));
   assert.ok(existsSync(db));
+});
+
+test('compact writes a markdown context within the budget, to stdout or --out, and says the ratio', () => {
+  const { dir, db } = fixture();
+  loupe(['--db', db, 'ingest', dir]);
+  const r = loupe(['--db', db, 'compact', 'latest', '--budget', '600']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^# Session context: Add a coupon field to checkout/);
+  assert.match(r.stdout, /## Working context/);
+  assert.match(r.stderr, /compacted [\d,]+ tokens to [\d,]+ \(budget 600, [\d.]+× smaller\)/);
+  const out = join(dir, 'ctx.md');
+  const toFile = loupe(['--db', db, 'compact', SESSION, '--budget', '2k', '--out', out]);
+  assert.equal(toFile.code, 0, toFile.stderr);
+  assert.equal(toFile.stdout, '');
+  assert.match(readFileSync(out, 'utf8'), /## Turns/);
+  const json = JSON.parse(loupe(['--db', db, '--json', 'compact', SESSION, '--budget', '600']).stdout) as { tokens: number; budget: number };
+  assert.ok(json.tokens <= json.budget);
+});
+
+test('compact refuses a missing or bad budget, and a budget too small for the outline', () => {
+  const { dir, db } = fixture();
+  loupe(['--db', db, 'ingest', dir]);
+  for (const args of [['compact', 'latest'], ['compact', 'latest', '--budget', 'lots']]) {
+    const r = loupe(['--db', db, ...args]);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /--budget/);
+  }
+  const tiny = loupe(['--db', db, 'compact', 'latest', '--budget', '20']);
+  assert.equal(tiny.code, 1);
+  assert.match(tiny.stderr, /budget of 20 tokens is too small/);
+});
+
+test('show --level prints each resolution, and show eN prints one event in full', () => {
+  const { dir, db } = fixture();
+  loupe(['--db', db, 'ingest', dir]);
+  const r1 = loupe(['--db', db, 'show', 'latest', '--level', 'R1']);
+  assert.equal(r1.code, 0, r1.stderr);
+  const read = /\[output omitted — Read src\/checkout\.ts: 40 lines, errors: no — recall (e\d+)\]/.exec(r1.stdout);
+  assert.ok(read, r1.stdout);
+  assert.match(loupe(['--db', db, 'show', 'latest', '--level', 'R2']).stdout, /\*\*Intent:\*\* Add a coupon field to checkout/);
+  assert.match(loupe(['--db', db, 'show', 'latest', '--level', 'R3']).stdout, /### Current State/);
+  assert.match(loupe(['--db', db, 'show', 'latest', '--level', 'r4']).stdout, /## Outline/);
+  assert.equal(loupe(['--db', db, 'show', 'latest', '--level', 'R9']).code, 2);
+  const full = loupe(['--db', db, 'show', read[1]!]);
+  assert.equal(full.code, 0, full.stderr);
+  assert.equal(full.stdout.split('export function total() {}').length - 1, 40);
+  assert.equal(loupe(['--db', db, 'show', 'e999999']).code, 1);
 });
