@@ -189,11 +189,21 @@ export function mainLineOfBatch(
   events: readonly ParsedEvent[],
 ): { flags: boolean[]; olderChanged: boolean } {
   const parentOf = new Map<string, string | null>();
+  const children = new Map<string, Set<string>>();
+  let forked = false;
   let leaf: string | null = null;
   for (const ev of events) {
     if (ev.sidechain || !ev.uuid) continue;
-    if (!parentOf.has(ev.uuid)) parentOf.set(ev.uuid, ev.parentUuid ?? ev.logicalParentUuid ?? null);
-    if (CONVERSATION_KINDS.has(ev.kind)) leaf = ev.uuid;
+    const parent = ev.parentUuid ?? ev.logicalParentUuid ?? null;
+    if (!parentOf.has(ev.uuid)) parentOf.set(ev.uuid, parent);
+    if (!CONVERSATION_KINDS.has(ev.kind)) continue;
+    leaf = ev.uuid;
+    if (parent !== null) {
+      let set = children.get(parent);
+      if (!set) children.set(parent, (set = new Set()));
+      set.add(ev.uuid);
+      if (set.size > 1) forked = true;
+    }
   }
   const flags = events.map(() => true);
   if (leaf === null) return { flags, olderChanged: false };
@@ -203,9 +213,13 @@ export function mainLineOfBatch(
     chain.add(exit);
     exit = parentOf.get(exit)!;
   }
-  events.forEach((ev, i) => {
-    if (!ev.sidechain && ev.uuid && CONVERSATION_KINDS.has(ev.kind) && !chain.has(ev.uuid)) flags[i] = false;
-  });
+  // Off the chain is off the main line only where the batch forks: a record whose parent is
+  // missing (a new root, a line from another file) is not an abandoned branch.
+  if (forked) {
+    events.forEach((ev, i) => {
+      if (!ev.sidechain && ev.uuid && CONVERSATION_KINDS.has(ev.kind) && !chain.has(ev.uuid)) flags[i] = false;
+    });
+  }
   const storedTip = one(
     db,
     `SELECT uuid FROM events WHERE session = ? AND sidechain = 0 AND uuid IS NOT NULL AND kind IN (${CONVERSATION_LIST})

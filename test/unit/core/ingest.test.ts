@@ -351,3 +351,13 @@ test('a write that fails half-way through an ingest batch leaves the database as
   const reopened = await openStore(join(dir, 'loupe.db'));
   assert.deepEqual(reopened.events(SESSION), before);
 });
+
+test('a record without a parent (a new root) leaves the rest on the main line, read whole or appended', async () => {
+  const { dir, store, file } = await fresh();
+  const lines = basicSession();
+  const orphan = prompt({ uuid: 'orphan', parent: null }, 'Continue where we stopped');
+  writeFile(file, jsonl([...lines, orphan]));
+  await ingestPaths(store, [dir]);
+  assert.ok(store.events(SESSION).every((e) => e.mainLine));
+  assert.equal(store.turns(SESSION).length, 3);
+});
