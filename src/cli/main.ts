@@ -6,9 +6,11 @@ import { ingestDefault, ingestPaths, type IngestReport } from '../core/ingest';
 import { openStore, type Store } from '../core/store/store';
 import { sessionStats, sparkline } from '../core/stats';
 import { compactCommand, parseBudget, showLevelCommand } from './compact';
+import { readCommand } from './read';
 import { UsageError } from './errors';
 import { formatInt, formatTime, formatTokens, oneLine, table } from './format';
 import { verbatimText } from '../core/source';
+import { gcCommand, handleCommand, parseDays, parseLimit, parseNow, parseRestart, recallCommand, relatedCommand } from './recall';
 
 const HELP = `loupe — see, compress and recall coding-agent sessions
 
@@ -25,6 +27,18 @@ Commands:
   stats <session>          tokens by kind and by tool, biggest tool outputs, context fill
   compact <session> --budget N [--query Q] [--out FILE]
                            the session as one markdown context that fits N tokens
+  read <session> --window W [--question Q] [--plan]
+                           progressive read with a model of window W: coarse to fine passes
+                           (--plan: print the passes offline, no model needed)
+  recall "<query>" [--session S] [--budget N]
+                           ranked hits over every session and level (BM25 + graph):
+                           handle, session, turn, level, score, snippet; --budget expands
+                           the best to their verbatim originals until N tokens are used
+  recall --handle e512     one original in full (what a placeholder points to)
+  related <file|symbol|text> [--budget N]
+                           what the semantic graph connects to it, and the turns about it
+  gc [--dry-run]           forget digests not recalled for --forget-after days (archive them,
+                           keep one line) and prune archived ones older than --retention days
   help                     this text
 
 A <session> is an id, a unique id prefix, or "latest".
@@ -37,6 +51,24 @@ Options:
   --budget N               compact: the token budget (gpt-tokenizer count of the whole output)
   --query Q                compact: raise the turns relevant to Q
   --out FILE               compact: write the markdown to FILE instead of stdout
+  --window W               read: the model's context window in tokens (every call fits it)
+  --question Q             read: what the read should answer (else: an outline to continue from)
+  --plan                   read: print the plan (passes, slices, tokens) without a model
+  --provider P             read: anthropic (ANTHROPIC_API_KEY) or openai (any OpenAI-compatible
+                           endpoint: Ollama, LM Studio, llama.cpp; OPENAI_API_KEY if it needs one)
+  --model M                read: the model (default claude-haiku-4-5; env LOUPE_MODEL)
+  --base-url URL           read: the endpoint (env LOUPE_BASE_URL)
+  --distill                read: first let the model rewrite the R2 digests and R3 context
+                           (checked; the extractive unit stays when a check fails)
+  --resume RUN             read: continue a cancelled or failed read (same --window, --question)
+  --session S              recall: only this session
+  --handle eN|uN           recall: print one original in full
+  --limit N                recall, related: how many hits (default 10 / 15)
+  --restart P              recall, related: PageRank restart probability (default 0.25)
+  --dry-run                gc: report what would change, change nothing
+  --forget-after DAYS      gc: default 30
+  --retention DAYS         gc: default 120
+  --now ISO                recall, related, gc: pretend it is this time (scripts, tests)
   -h, --help               this text
 `;
 
@@ -58,6 +90,22 @@ async function main(argv: string[]): Promise<number> {
       budget: { type: 'string' },
       query: { type: 'string' },
       out: { type: 'string' },
+      window: { type: 'string' },
+      question: { type: 'string' },
+      plan: { type: 'boolean', default: false },
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      distill: { type: 'boolean', default: false },
+      resume: { type: 'string' },
+      session: { type: 'string' },
+      handle: { type: 'string' },
+      limit: { type: 'string' },
+      restart: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'forget-after': { type: 'string' },
+      retention: { type: 'string' },
+      now: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -85,8 +133,63 @@ async function main(argv: string[]): Promise<number> {
         compactCommand(store, ref, { budget, json: globals.json, ...(values.query ? { query: values.query } : {}), ...(values.out ? { out: values.out } : {}) }),
       );
     }
+    case 'read': {
+      const ref = one(rest, 'read <session> --window W [--question Q] [--plan]');
+      return withStore(globals, (store) =>
+        readCommand(store, ref, {
+          window: values.window,
+          plan: values.plan === true,
+          distill: values.distill === true,
+          ...(values.resume ? { resume: values.resume } : {}),
+          json: globals.json,
+          ...(values.question ? { question: values.question } : {}),
+          ...(values.provider ? { provider: values.provider } : {}),
+          ...(values.model ? { model: values.model } : {}),
+          ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+          ...(values.out ? { out: values.out } : {}),
+        }),
+      );
+    }
     case 'stats':
       return withStore(globals, (store) => statsCommand(store, one(rest, 'stats <session>'), globals));
+    case 'recall': {
+      if (values.handle) return withStore(globals, (store) => handleCommand(store, values.handle!));
+      const recallArgs = {
+        json: globals.json,
+        ...(values.session ? { session: values.session } : {}),
+        ...(values.budget !== undefined ? { budget: parseBudget(values.budget) } : {}),
+        ...(values.limit !== undefined ? { limit: parseLimit(values.limit) } : {}),
+        ...(values.restart !== undefined ? { restart: parseRestart(values.restart)! } : {}),
+        ...(values.now !== undefined ? { now: parseNow(values.now)! } : {}),
+      };
+      const query = rest.join(' ');
+      if (query.trim() === '') throw new UsageError('usage: loupe recall "<query>" [--session S] [--budget N] | --handle eN');
+      return withStore(globals, (store) => recallCommand(store, query, recallArgs));
+    }
+    case 'related': {
+      const target = rest.join(' ');
+      if (target.trim() === '') throw new UsageError('usage: loupe related <file|symbol|text> [--budget N]');
+      const relatedArgs = {
+        json: globals.json,
+        ...(values.budget !== undefined ? { budget: parseBudget(values.budget) } : {}),
+        ...(values.limit !== undefined ? { limit: parseLimit(values.limit) } : {}),
+        ...(values.restart !== undefined ? { restart: parseRestart(values.restart)! } : {}),
+        ...(values.now !== undefined ? { now: parseNow(values.now)! } : {}),
+      };
+      return withStore(globals, (store) => relatedCommand(store, target, relatedArgs));
+    }
+    case 'gc': {
+      const forgetAfterDays = parseDays('forget-after', values['forget-after']);
+      const retentionDays = parseDays('retention', values.retention);
+      const gcArgs = {
+        json: globals.json,
+        dryRun: values['dry-run'] === true,
+        ...(forgetAfterDays !== undefined ? { forgetAfterDays } : {}),
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
+        ...(values.now !== undefined ? { now: parseNow(values.now)! } : {}),
+      };
+      return withStore(globals, (store) => gcCommand(store, gcArgs));
+    }
     default:
       throw new UsageError(`unknown command "${command}" (see loupe --help)`);
   }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSession, writeCorpus, writeProjects } from '../fixtures/generate';
 import { runChild } from './child';
+import { benchRecall } from './recall';
 
 interface Row {
   measure: string;
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (!process.env.LOUPE_BENCH_ONLY || process.env.LOUPE_BENCH_ONLY === 'ingest') benchIngest(rows, runs);
   if (!process.env.LOUPE_BENCH_ONLY || process.env.LOUPE_BENCH_ONLY === 'compact') benchCompact(rows, runs);
+  if (!process.env.LOUPE_BENCH_ONLY || process.env.LOUPE_BENCH_ONLY === 'recall') await benchRecall(rows);
   console.log('');
   printTable(rows);
   if (rows.some((r) => r.ok === false)) process.exitCode = 1;

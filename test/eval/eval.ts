@@ -35,6 +35,7 @@ import { openStore } from '../../src/core/store/store';
 import { countExact } from '../../src/core/tokens/count';
 import { BASELINES, contextEvents, renderVerbatim } from './baselines';
 import { EVAL_SESSIONS, type FactKind, type PlantedFact, plantedSession, writePlanted } from './planted';
+import { progressiveEval } from './progressive';
 
 // ── scoring ──────────────────────────────────────────────────────────────────
 
@@ -210,6 +211,7 @@ async function main(): Promise<void> {
     rmSync(root, { recursive: true, force: true });
   }
   report(sizes, cells);
+  await progressiveEval(scoreOutput); // issue 5: the progressive read (test/eval/progressive.ts)
   if (harnessFailed) process.exitCode = 1;
 }
 

@@ -17,6 +17,7 @@ import { anchor, renderTurnSharp, type RenderContext } from '../distill/strip';
 import { distillSession, type DistilledSession } from '../distill/units';
 import { type Block, codeBlock, heading, paragraph, raw, render, text } from '../markdown';
 import type { StoredEvent } from '../model';
+import { recordTouches } from '../recall/recall';
 import { verbatimText } from '../source';
 import type { Store } from '../store/store';
 import { countExact } from '../tokens/count';
@@ -53,7 +54,11 @@ const GAIN: Record<TurnLevel, number> = { none: 0, R2: 1, R1: 0.6, R0: 0.3 };
 export async function compactSession(store: Store, sessionRef: string, options: CompactOptions): Promise<CompactResult> {
   await initCodeFolding();
   const d = distillSession(store, sessionRef, options.now);
-  return assemble(d, options);
+  const result = assemble(d, options);
+  // What a compaction shows counts as recalled: the forget rule leaves it sharp (lifecycle/forget.ts).
+  const shown = [...result.levels].filter(([, level]) => level !== 'none');
+  recordTouches(store, shown.map(([turn, level]) => ({ sessionId: d.session.id, turn, level: level === 'R2' ? 'R2' : 'R0' })), options.now);
+  return result;
 }
 
 interface TurnPlan {

@@ -8,6 +8,7 @@ import type { Session, StoredEvent } from '../model';
 import { render } from '../markdown';
 import { all, json, num } from '../store/rows';
 import type { Store } from '../store/store';
+import { recordUnits } from '../recall/write';
 import { countExact } from '../tokens/count';
 import { analyzeSession, type SessionAnalysis } from './analysis';
 import { buildWorkingContext, renderOutline, renderWorkingContext, type WorkingContext } from './context';
@@ -60,7 +61,9 @@ export function distillSession(store: Store, sessionRef: string, now: () => Date
     }
   }
   const archiveBefore = turns.length > RECENT_TURNS ? turns[turns.length - RECENT_TURNS]! : Number.MIN_SAFE_INTEGER;
-  const archived = new Set(turns.filter((t) => t < archiveBefore));
+  // Digests the forget rule archived (lifecycle/forget.ts) stay archived.
+  const forgotten = new Set(all(store.db, 'SELECT turn FROM lifecycle_forgotten WHERE session = ?', [key]).map((r) => num(r.turn)));
+  const archived = new Set(turns.filter((t) => t < archiveBefore || forgotten.has(t)));
   const context = buildWorkingContext(turns.map((t) => digests.get(t)!));
   const contextMarkdown = render(renderWorkingContext(context));
   const outlineMarkdown = render(renderOutline(context, session.title));
@@ -84,7 +87,10 @@ export function distillSession(store: Store, sessionRef: string, now: () => Date
           const markdown = render(renderDigest(d));
           insert.run([key, 2, 0, d.turn, d.turn, d.eventFrom, d.eventTo, markdown, JSON.stringify(d), countExact(markdown), EXTRACTIVE, 0, at]);
         }
-        db.run('UPDATE units SET archived = (turn_from < ?) WHERE session = ? AND level = 2', [archiveBefore, key]);
+        db.run(
+          'UPDATE units SET archived = (turn_from < ? OR turn_from IN (SELECT turn FROM lifecycle_forgotten WHERE session = ?2)) WHERE session = ?2 AND level = 2',
+          [archiveBefore, key],
+        );
         // R3 and R4 are rebuilt whole: a newer working context replaces the older one.
         db.run('DELETE FROM units WHERE session = ? AND level IN (3, 4)', [key]);
         const first = turns[0] ?? 0;
@@ -96,7 +102,24 @@ export function distillSession(store: Store, sessionRef: string, now: () => Date
       } finally {
         insert.free();
       }
+      recordUnits(db, key); // recall's index
     });
   }
   return { session, events, analysis, turns, digests, archived, context, contextMarkdown, outlineMarkdown, digested: changed.length };
+}
+
+/**
+ * A distiller that refines the extractive units (a model, DESIGN §4). It replaces a unit only when
+ * its answer passes the checks; otherwise the extractive unit stays, so the extractive distiller is
+ * both the default and the fallback.
+ */
+export interface SessionDistiller {
+  readonly name: string;
+  refine(store: Store, d: DistilledSession): Promise<DistilledSession>;
+}
+
+/** distillSession, then an optional (async, model) distiller over its result. */
+export async function distillSessionAsync(store: Store, sessionRef: string, distiller?: SessionDistiller, now: () => Date = () => new Date()): Promise<DistilledSession> {
+  const d = distillSession(store, sessionRef, now);
+  return distiller ? distiller.refine(store, d) : d;
 }

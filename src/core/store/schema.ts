@@ -1,6 +1,8 @@
 // The database schema, as an append-only list of migrations. Never edit a migration that has
 // shipped: add the next one. Each is a small function so a migration can also move data.
 import type { Database } from 'sql.js';
+import { PROGRESSIVE_MIGRATION } from './migrations/progressive';
+import { RECALL_MIGRATION } from './migrations/recall';
 
 export interface Migration {
   version: number;
@@ -152,6 +154,8 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  RECALL_MIGRATION,
+  PROGRESSIVE_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

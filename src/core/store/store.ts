@@ -2,6 +2,7 @@
 // every feature reads from here. This is the seam where a server database could plug in (DESIGN §9).
 import type { Database } from 'sql.js';
 import type { LineIssue, Session, SessionFacts, StoredEvent, Turn, Usage } from '../model';
+import { registerRecallFunctions } from '../recall/bm25';
 import { DatabaseFile } from './database';
 import { all, json, num, one, optStr, scalar, str, type Row } from './rows';
 
@@ -47,6 +48,8 @@ function configureConnection(db: Database): void {
   db.run('PRAGMA journal_mode = MEMORY');
   db.run('PRAGMA synchronous = OFF');
   db.run('PRAGMA cache_size = -65536');
+  // Recall ranks full-text hits with BM25 computed from FTS4's matchinfo (sql.js has no FTS5).
+  registerRecallFunctions(db);
 }
 
 export class Store {

@@ -1,0 +1,335 @@
+// Recall (DESIGN §6): full-text search over every level of every session, archived units
+// included, ranked by BM25 combined with the graph score of each hit's turn (personalized PageRank
+// from the query's nodes and best hits). Superseded file reads are down-weighted, never dropped.
+// Every recall records when it touched a turn (the forget rule reads it).
+import type { Database } from 'sql.js';
+import { verbatimText } from '../source';
+import { UNIT_DOCID_BASE } from '../store/migrations/recall';
+import { all, num, one, str } from '../store/rows';
+import type { Store } from '../store/store';
+import { countExact } from '../tokens/count';
+import { nodeKey, turnNodeName } from './graph-build';
+import { nodesById, personalizedPageRank, type PageRankOptions } from './pagerank';
+import { buildMatch, camelParts, words } from './terms';
+import { recordAll, recordingBehind } from './write';
+
+export type HitLevel = 'R0' | 'R2' | 'R3' | 'R4';
+
+export interface RecallHit {
+  /** `e123` for an event, `u45` for a unit: `loupe recall --handle` prints it in full. */
+  handle: string;
+  sessionId: string;
+  turn: number;
+  level: HitLevel;
+  score: number;
+  bm25: number;
+  graph: number;
+  snippet: string;
+  archived: boolean;
+  superseded: boolean;
+}
+
+export interface RecallOptions extends PageRankOptions {
+  /** Only this session (an id, prefix or `latest`). */
+  session?: string;
+  limit?: number;
+  /** Expand the best hits to their verbatim originals until this many tokens are used. */
+  budget?: number;
+  /** How much the graph score counts beside BM25 (both normalized to 0..1); 0 = BM25 alone. */
+  graphWeight?: number;
+  /** Record the touch times (default true). */
+  record?: boolean;
+}
+
+export interface Expanded {
+  handle: string;
+  tokens: number;
+  text: string;
+}
+
+export interface RecallResult {
+  query: string;
+  hits: RecallHit[];
+  expanded: Expanded[];
+  tokens: number;
+}
+
+/** A superseded read keeps this share of its score. */
+export const SUPERSEDED_WEIGHT = 0.35;
+export const DEFAULT_GRAPH_WEIGHT = 0.5;
+const CANDIDATES = 200;
+/** Matches scored per query at most (see matchRows). */
+const SCORED = 3000;
+const SEED_HITS = 10;
+/** The best-ranked graph nodes looked at for turn scores. */
+const GRAPH_NODES = 300;
+
+/** Brings the index up to date when the database predates recall or missed a write. */
+export function ensureRecorded(store: Store): void {
+  if (recordingBehind(store.db)) store.write((db) => recordAll(db));
+}
+
+interface Candidate {
+  docid: number;
+  bm25: number;
+  session: number;
+  turn: number;
+  level: HitLevel;
+  text: string;
+  archived: boolean;
+  superseded: boolean;
+}
+
+export function recall(store: Store, query: string, options: RecallOptions = {}): RecallResult {
+  ensureRecorded(store);
+  const db = store.db;
+  const sessionKey = options.session ? store.key(store.resolveSession(options.session).id) : null;
+  const limit = options.limit ?? 10;
+  const candidates = searchText(db, query, sessionKey);
+
+  // Graph: seeds are the query's nodes and the turns of the best text hits.
+  const seeds = queryNodes(db, query);
+  const maxBm25 = Math.max(0, ...candidates.map((c) => c.bm25));
+  for (const c of candidates.slice(0, SEED_HITS)) {
+    const id = turnNodeId(db, c.session, c.turn);
+    if (id !== null) seeds.set(id, (seeds.get(id) ?? 0) + c.bm25 / (maxBm25 || 1));
+  }
+  const graphWeight = options.graphWeight ?? DEFAULT_GRAPH_WEIGHT;
+  const turnScores = graphWeight > 0 ? turnGraphScores(db, seeds, sessionKey, options) : new Map<string, number>();
+  const maxGraph = Math.max(0, ...turnScores.values());
+
+  const scored: { c: Candidate; score: number; graph: number }[] = [];
+  const seenTurns = new Set<string>();
+  for (const c of candidates) {
+    const turnKey = `${c.session}:${c.turn}`;
+    seenTurns.add(turnKey);
+    const graph = maxGraph > 0 ? (turnScores.get(turnKey) ?? 0) / maxGraph : 0;
+    let score = (maxBm25 > 0 ? c.bm25 / maxBm25 : 0) + graphWeight * graph;
+    if (c.superseded) score *= SUPERSEDED_WEIGHT;
+    scored.push({ c, score, graph });
+  }
+  // Turns reached only through the graph (the best few): shown by their digest, else their prompt.
+  const graphOnly = [...turnScores].filter(([turnKey, s]) => s > 0 && !seenTurns.has(turnKey)).sort((a, b) => b[1] - a[1]);
+  for (const [turnKey, s] of graphOnly.slice(0, limit)) {
+    const [session, turn] = turnKey.split(':').map(Number) as [number, number];
+    const c = turnRepresentative(db, session, turn);
+    if (c) scored.push({ c, score: (graphWeight * s) / maxGraph, graph: s / maxGraph });
+  }
+  scored.sort((a, b) => b.score - a.score || a.c.docid - b.c.docid);
+  const sessionIds = new Map<number, string>();
+  const sessionId = (key: number) => {
+    let id = sessionIds.get(key);
+    if (id === undefined) sessionIds.set(key, (id = str(one(db, 'SELECT id FROM sessions WHERE key = ?', [key])?.id)));
+    return id;
+  };
+  const top = scored.slice(0, limit).map(({ c, score, graph }) => toHit(c, sessionId(c.session), score, graph, query));
+
+  const expanded: Expanded[] = [];
+  let tokens = 0;
+  if (options.budget !== undefined) {
+    for (const hit of top) {
+      const text = originalText(store, hit.handle);
+      if (text === null) continue;
+      const cost = countExact(text);
+      if (tokens + cost > options.budget) continue;
+      expanded.push({ handle: hit.handle, tokens: cost, text });
+      tokens += cost;
+    }
+  }
+  if (options.record !== false && top.length > 0) recordTouches(store, top, options.now);
+  return { query, hits: top, expanded, tokens };
+}
+
+/**
+ * Text candidates, best BM25 first. BM25 is a JavaScript call per matching row and a phrase of
+ * common words reads long doclists, so the cheap forms go first, each only when the one before
+ * found nothing: every word as written, required; any of them; then camelCase words as their
+ * parts too (required, then any).
+ */
+function searchText(db: Database, query: string, session: number | null): Candidate[] {
+  const { terms } = buildMatch(query);
+  if (terms.length === 0) return [];
+  const stages = [terms.map((t) => t.alternatives[0]!).join(' ')];
+  if (terms.length > 1) stages.push(terms.map((t) => t.alternatives[0]!).join(' OR '));
+  const partsStages = [terms.map((t) => t.alternatives.join(' OR ')).join(' ')];
+  if (terms.length > 1) partsStages.push(terms.flatMap((t) => t.alternatives).join(' OR '));
+  const rows: ReturnType<typeof matchRows> = [];
+  const seen = new Set<number>();
+  const run = (match: string) => {
+    for (const r of matchRows(db, match, session)) {
+      if (seen.has(num(r.docid)) || rows.length >= CANDIDATES) continue;
+      seen.add(num(r.docid));
+      rows.push(r);
+    }
+  };
+  // Any of the words only when all of them found nothing: an OR of a common word reads (and
+  // scores) every row that has it.
+  for (const match of stages) {
+    if (rows.length > 0) break;
+    run(match);
+  }
+  if (rows.length === 0 && terms.some((t) => t.alternatives.length > 1)) {
+    for (const match of partsStages) {
+      if (rows.length > 0) break;
+      run(match);
+    }
+  }
+  return rows.map((r) => {
+    const isUnit = num(r.docid) >= UNIT_DOCID_BASE;
+    return {
+      docid: num(r.docid),
+      bm25: num(r.score),
+      session: num(isUnit ? r.u_session : r.e_session),
+      turn: num(isUnit ? r.u_turn : r.e_turn),
+      level: isUnit ? levelName(num(r.u_level)) : 'R0',
+      text: str(isUnit ? r.u_text : r.e_text),
+      archived: isUnit && num(r.u_archived) === 1,
+      superseded: !isUnit && num(r.superseded) === 1,
+    };
+  });
+}
+
+function matchRows(db: Database, match: string, session: number | null) {
+  // BM25 is a JavaScript call per row, so at most the SCORED newest matches are scored (FTS4
+  // walks its doclists newest first for ORDER BY docid DESC, and stops at the LIMIT): every match
+  // when there are fewer, the best of the recent ones for a very common word. Without a session
+  // filter the best rows are chosen from the index alone, then joined.
+  const scored = `SELECT docid, loupe_bm25(matchinfo(recall_fts, 'pcnalx')) AS score FROM recall_fts WHERE recall_fts MATCH ?1
+                  ORDER BY docid DESC LIMIT ${SCORED}`;
+  const ranked = session === null ? `SELECT docid, score FROM (${scored}) ORDER BY score DESC LIMIT ${CANDIDATES}` : scored;
+  return all(
+    db,
+    `SELECT f.docid, f.score,
+            e.session AS e_session, e.turn AS e_turn, e.text AS e_text, (s.event_id IS NOT NULL) AS superseded,
+            u.session AS u_session, u.level AS u_level, u.turn_from AS u_turn, u.text AS u_text, u.archived AS u_archived
+     FROM (${ranked}) f
+     LEFT JOIN events e ON f.docid < ${UNIT_DOCID_BASE} AND e.id = f.docid
+     LEFT JOIN recall_superseded s ON s.event_id = e.id
+     LEFT JOIN units u ON f.docid >= ${UNIT_DOCID_BASE} AND u.id = f.docid - ${UNIT_DOCID_BASE}
+     WHERE ?2 IS NULL OR COALESCE(e.session, u.session) = ?2
+     ORDER BY f.score DESC LIMIT ${CANDIDATES}`,
+    [match, session],
+  );
+}
+
+function levelName(level: number): HitLevel {
+  return level === 3 ? 'R3' : level === 4 ? 'R4' : 'R2';
+}
+
+/** Graph nodes the query names: files by path or base name, symbols by name (all through indexes). */
+export function queryNodes(db: Database, query: string): Map<number, number> {
+  const seeds = new Map<number, number>();
+  const add = (id: number, w: number) => seeds.set(id, (seeds.get(id) ?? 0) + w);
+  const byName = db.prepare("SELECT id FROM graph_nodes WHERE type IN ('file', 'symbol') AND name = ?");
+  const byKey = db.prepare('SELECT id FROM graph_nodes WHERE key = ? LIMIT 20');
+  const each = (stmt: typeof byName, value: string, w: number) => {
+    stmt.bind([value]);
+    while (stmt.step()) add(num(stmt.get()[0]), w);
+    stmt.reset();
+  };
+  try {
+    for (const word of query.split(/\s+/).filter((w) => w.length >= 2)) {
+      each(byName, word, 2);
+      const key = nodeKey('file', word);
+      if (key && key.length >= 3) each(byKey, key, 1);
+    }
+    for (const w of words(query).filter((w) => w.length >= 3)) each(byKey, w, 0.5);
+  } finally {
+    byName.free();
+    byKey.free();
+  }
+  return seeds;
+}
+
+function turnNodeId(db: Database, session: number, turn: number): number | null {
+  const row = one(db, "SELECT id FROM graph_nodes WHERE type = 'turn' AND name = ?", [turnNodeName(session, turn)]);
+  return row ? num(row.id) : null;
+}
+
+/** "<session key>:<turn>" → PageRank score of the turn's node. */
+function turnGraphScores(db: Database, seeds: Map<number, number>, session: number | null, options: PageRankOptions): Map<string, number> {
+  const rank = [...personalizedPageRank(db, seeds, options)].sort((a, b) => b[1] - a[1]).slice(0, GRAPH_NODES);
+  const nodes = nodesById(db, rank.map(([id]) => id));
+  const out = new Map<string, number>();
+  for (const [id, score] of rank) {
+    const node = nodes.get(id);
+    if (node?.type !== 'turn') continue;
+    if (session !== null && !node.name.startsWith(`${session}:`)) continue;
+    out.set(node.name, score);
+  }
+  return out;
+}
+
+function turnRepresentative(db: Database, session: number, turn: number): Candidate | null {
+  const unit = one(db, 'SELECT id, text, archived FROM units WHERE session = ? AND level = 2 AND turn_from = ?', [session, turn]);
+  if (unit) {
+    return { docid: num(unit.id) + UNIT_DOCID_BASE, bm25: 0, session, turn, level: 'R2', text: str(unit.text), archived: num(unit.archived) === 1, superseded: false };
+  }
+  // A turn starts at its prompt: its first event (two primary-key lookups).
+  const ev = one(db, 'SELECT e.id, e.text FROM turns t JOIN events e ON e.id = t.first_event_id WHERE t.session = ? AND t.idx = ?', [session, turn]);
+  if (!ev) return null;
+  return { docid: num(ev.id), bm25: 0, session, turn, level: 'R0', text: str(ev.text), archived: false, superseded: false };
+}
+
+function toHit(c: Candidate, sessionId: string, score: number, graph: number, query: string): RecallHit {
+  return {
+    handle: c.docid >= UNIT_DOCID_BASE ? `u${c.docid - UNIT_DOCID_BASE}` : `e${c.docid}`,
+    sessionId,
+    turn: c.turn,
+    level: c.level,
+    score: round(score),
+    bm25: round(c.bm25),
+    graph: round(graph),
+    snippet: snippet(c.text, query),
+    archived: c.archived,
+    superseded: c.superseded,
+  };
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** One line around the first place the text mentions a query word. */
+export function snippet(text: string, query: string, width = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const lower = flat.toLowerCase();
+  const needles = [...new Set(query.split(/\s+/).flatMap((w) => [w.toLowerCase(), ...camelParts(w), ...words(w)]))].filter((w) => w.length >= 2);
+  let at = -1;
+  for (const n of needles) {
+    const i = lower.indexOf(n);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  const start = Math.max(0, (at < 0 ? 0 : at) - Math.floor(width / 3));
+  const cut = flat.slice(start, start + width);
+  return (start > 0 ? '…' : '') + cut + (start + width < flat.length ? '…' : '');
+}
+
+/** The full original behind a handle: an event read back from its transcript, or a unit's text. */
+export function originalText(store: Store, handle: string): string | null {
+  const m = /^([eu])(\d+)$/.exec(handle);
+  if (!m) return null;
+  const id = Number(m[2]);
+  if (m[1] === 'e') {
+    const ev = store.event(id);
+    return ev ? verbatimText(ev) : null;
+  }
+  const row = one(store.db, 'SELECT text FROM units WHERE id = ?', [id]);
+  return row ? str(row.text) : null;
+}
+
+/** Records that recall (or assembly) touched these turns now. */
+export function recordTouches(store: Store, touched: { sessionId: string; turn: number; level: HitLevel }[], now?: () => Date): void {
+  // A working context or outline spans the whole session: touching it says nothing about one turn.
+  touched = touched.filter((t) => t.level === 'R0' || t.level === 'R2');
+  if (touched.length === 0) return;
+  const at = (now ?? (() => new Date()))().toISOString();
+  store.write((db) => {
+    for (const t of touched) {
+      const key = store.key(t.sessionId);
+      db.run('INSERT OR REPLACE INTO recall_touches (session, turn, level, at) VALUES (?, ?, ?, ?)', [key, t.turn, levelNumber(t.level), at]);
+    }
+  });
+}
+
+function levelNumber(level: HitLevel): number {
+  return Number(level.slice(1));
+}

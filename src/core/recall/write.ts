@@ -1,0 +1,118 @@
+// Recall's part of a write: new events go into the full-text index and the semantic graph in the
+// same transaction that stores them (DESIGN §6: built at write time, offline, incrementally).
+// Units are indexed after each distillation. Both are idempotent: a row already indexed is skipped.
+import type { Database } from 'sql.js';
+import { shortPath } from '../distill/analysis';
+import { all, num, one, scalar, str } from '../store/rows';
+import { INDEXED_KINDS, TOOL_OUTPUT_INDEX_CHARS, UNIT_DOCID_BASE } from '../store/migrations/recall';
+import { graphEvents, type GraphEvent } from './graph-build';
+import { identifierParts } from './terms';
+
+/**
+ * Indexes and graphs the session's events not recorded yet: those after its progress mark, and
+ * those from `fromSeq` on (a restarted file re-uses ids below the mark). Returns how many events.
+ */
+export function recordEvents(db: Database, session: number, fromSeq?: number): number {
+  const mark = scalar(db, 'SELECT last_event FROM recall_progress WHERE session = ?', [session]);
+  const firstNew = fromSeq === undefined ? 0 : scalar(db, 'SELECT MIN(id) FROM events WHERE session = ? AND seq >= ?', [session, fromSeq]);
+  const from = firstNew > 0 ? Math.min(mark + 1, firstNew) : mark + 1;
+  const rows = all(
+    db,
+    `SELECT id, turn, ts, kind, tool_name, is_error, paths, meta, parent_id,
+            CASE WHEN kind = 'tool_result' THEN substr(text, 1, ${TOOL_OUTPUT_INDEX_CHARS}) ELSE text END AS body
+     FROM events e WHERE session = ? AND id >= ? AND NOT EXISTS (SELECT 1 FROM recall_docs d WHERE d.docid = e.id)
+     ORDER BY id`,
+    [session, from],
+  );
+  if (rows.length === 0) return 0;
+  // Text is bound as UTF-8 bytes and cast in SQL: sql.js encodes a bound string in a JavaScript loop.
+  const doc = db.prepare('INSERT INTO recall_docs (docid, parts) VALUES (?, CAST(? AS TEXT))');
+  const fts = db.prepare('INSERT INTO recall_fts (docid, body, parts) VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT))');
+  const events: GraphEvent[] = [];
+  try {
+    for (const row of rows) {
+      const id = num(row.id);
+      const body = str(row.body);
+      const kind = str(row.kind);
+      events.push({
+        id,
+        turn: num(row.turn),
+        ts: str(row.ts),
+        kind,
+        toolName: row.tool_name == null ? null : str(row.tool_name),
+        isError: num(row.is_error) === 1,
+        paths: row.paths == null ? [] : (JSON.parse(str(row.paths)) as string[]),
+        meta: row.meta == null ? {} : (JSON.parse(str(row.meta)) as Record<string, unknown>),
+        parentId: row.parent_id == null ? null : num(row.parent_id),
+        text: body,
+      });
+      if (!(INDEXED_KINDS as readonly string[]).includes(kind) || body === '') continue;
+      const parts = Buffer.from(identifierParts(body), 'utf8');
+      doc.run([id, parts]);
+      fts.run([id, Buffer.from(body, 'utf8'), parts]);
+    }
+  } finally {
+    doc.free();
+    fts.free();
+  }
+  const cwd = str(one(db, 'SELECT cwd FROM sessions WHERE key = ?', [session])?.cwd);
+  graphEvents(db, session, events, (p) => shortPath(p, cwd));
+  const last = events[events.length - 1]!.id;
+  db.run(
+    'INSERT INTO recall_progress (session, last_event) VALUES (?, ?) ON CONFLICT (session) DO UPDATE SET last_event = max(last_event, excluded.last_event)',
+    [session, last],
+  );
+  return events.length;
+}
+
+/** Indexes the session's units that are not in the index yet (after a distillation wrote them). */
+export function recordUnits(db: Database, session: number): number {
+  const rows = all(
+    db,
+    `SELECT id, text FROM units u WHERE session = ? AND NOT EXISTS (SELECT 1 FROM recall_docs d WHERE d.docid = u.id + ${UNIT_DOCID_BASE})`,
+    [session],
+  );
+  for (const row of rows) {
+    const docid = num(row.id) + UNIT_DOCID_BASE;
+    const body = str(row.text);
+    const parts = identifierParts(body);
+    // sql.js binds a number beyond 32 bits as a double, and FTS4 refuses a docid that is not an integer.
+    db.run('INSERT INTO recall_docs (docid, parts) VALUES (CAST(? AS INTEGER), ?)', [docid, parts]);
+    db.run('INSERT INTO recall_fts (docid, body, parts) VALUES (CAST(? AS INTEGER), ?, ?)', [docid, body, parts]);
+  }
+  return rows.length;
+}
+
+/** Records whatever is missing for every session (a database made before recall existed). */
+export function recordAll(db: Database): number {
+  let n = 0;
+  const sessions = all(
+    db,
+    `SELECT s.key FROM sessions s LEFT JOIN recall_progress p ON p.session = s.key
+     WHERE COALESCE(p.last_event, 0) < COALESCE((SELECT id FROM events e WHERE e.session = s.key ORDER BY seq DESC LIMIT 1), 0)`,
+  );
+  for (const s of sessions) n += recordEvents(db, num(s.key));
+  const unitSessions = all(
+    db,
+    `SELECT DISTINCT session FROM units u WHERE NOT EXISTS (SELECT 1 FROM recall_docs d WHERE d.docid = u.id + ${UNIT_DOCID_BASE})`,
+  );
+  for (const s of unitSessions) n += recordUnits(db, num(s.session));
+  return n;
+}
+
+/**
+ * Whether anything is waiting to be recorded. Cheap: one index probe per session (the newest
+ * event by seq is the newest by id: both grow as events are appended).
+ */
+export function recordingBehind(db: Database): boolean {
+  return (
+    one(
+      db,
+      `SELECT 1 FROM sessions s LEFT JOIN recall_progress p ON p.session = s.key
+       WHERE COALESCE(p.last_event, 0) < COALESCE((SELECT id FROM events e WHERE e.session = s.key ORDER BY seq DESC LIMIT 1), 0) LIMIT 1`,
+    ) !== undefined ||
+    one(db, `SELECT 1 FROM units u WHERE NOT EXISTS (SELECT 1 FROM recall_docs d WHERE d.docid = u.id + ${UNIT_DOCID_BASE}) LIMIT 1`) !==
+      undefined
+  );
+}
+
