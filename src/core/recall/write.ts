@@ -1,5 +1,7 @@
-// Recall's part of a write: new events go into the full-text index and the semantic graph in the
-// same transaction that stores them (DESIGN §6: built at write time, offline, incrementally).
+// Recall's part of a write: events not indexed yet go into the full-text index and the semantic
+// graph, incrementally (a progress mark per session). Run when recall, related or gc start
+// (recordAll) rather than inside each ingest transaction, which made ingest three times slower;
+// DESIGN §6 wants them at write time: a cheaper write path is the open question.
 // Units are indexed after each distillation. Both are idempotent: a row already indexed is skipped.
 import type { Database } from 'sql.js';
 import { shortPath } from '../distill/analysis';
