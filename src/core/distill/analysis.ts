@@ -2,7 +2,7 @@
 // superseded, which errors repeat, how tool calls pair with results. Computed once per session
 // from its main-line events, in one pass.
 import type { StoredEvent } from '../model';
-import { errorKey, errorSignature } from './extract';
+import { commandFailed, errorKey, errorSignature, firstLine } from './extract';
 
 export interface SessionAnalysis {
   /** Event id → its events, for pairing. */
@@ -57,7 +57,7 @@ export function analyzeSession(events: readonly StoredEvent[], cwd: string): Ses
       if (READ_TOOLS.has(tool) && !ev.isError) lastRead.set(file, ev.id);
       else lastRead.delete(file);
     }
-    if (ev.isError || looksFailed(ev)) {
+    if (ev.isError || commandFailed(ev)) {
       const signature = errorSignature(ev.text) ?? firstLine(ev.text);
       if (signature) {
         errorOf.set(ev.id, signature);
@@ -70,17 +70,6 @@ export function analyzeSession(events: readonly StoredEvent[], cwd: string): Ses
   return { byId, callOf, supersededBy, errorOf, errorGroups, errorGroupOf, turns, subagents, cwd };
 }
 
-/** A Bash result that did not come back as an error but says it failed (exit code, FAIL). */
-function looksFailed(ev: StoredEvent): boolean {
-  if (ev.toolName !== 'Bash') return false;
-  const result = ev.meta.result as { exitCode?: number } | undefined;
-  if (typeof result?.exitCode === 'number') return result.exitCode !== 0;
-  return /\bExit code [1-9]\d*\b/.test(ev.text);
-}
-
-function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200) ?? '';
-}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   let list = map.get(key);

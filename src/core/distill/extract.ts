@@ -138,3 +138,16 @@ export function exitCode(output: string): number | null {
   const m = /\b[Ee]xit (?:code|status)[: ]\s*(\d+)/.exec(output);
   return m ? Number(m[1]) : null;
 }
+
+/** A shell command's result that says it failed (an exit code other than 0, from metadata or text). */
+export function commandFailed(event: { toolName: string | null; meta: Record<string, unknown>; text: string }): boolean {
+  if (event.toolName !== 'Bash') return false;
+  const result = event.meta.result as { exitCode?: number } | undefined;
+  if (typeof result?.exitCode === 'number') return result.exitCode !== 0;
+  return /\bExit code [1-9]\d*\b/.test(event.text);
+}
+
+/** The first non-blank line of a text, trimmed, at most 200 characters. */
+export function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200) ?? '';
+}

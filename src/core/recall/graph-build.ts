@@ -5,7 +5,7 @@
 // over occurrences) and the time it was last seen. Also the update rule: a newer read or edit
 // of a file supersedes the older reads of it.
 import type { Database } from 'sql.js';
-import { decisions, errorKey, errorSignature } from '../distill/extract';
+import { commandFailed, decisions, errorKey, errorSignature, firstLine } from '../distill/extract';
 import { num, one } from '../store/rows';
 
 export interface GraphEvent {
@@ -115,7 +115,7 @@ export function graphEvents(db: Database, session: number, events: readonly Grap
         const call = ev.parentId !== null ? callPaths.get(ev.parentId) : undefined;
         const tool = ev.toolName ?? '';
         const file = ev.paths[0] ?? call?.paths[0];
-        const failed = ev.isError || failedCommand(ev);
+        const failed = ev.isError || commandFailed(ev);
         if (file && (READ_TOOLS.has(tool) || EDIT_TOOLS.has(tool)) && !ev.isError) {
           const node = fileNode(file);
           supersede.run([ev.id, session, node, ev.id]);
@@ -176,13 +176,3 @@ export function commandName(command: string): string {
   return line.split(/\s+/).slice(0, 2).join(' ').slice(0, 80);
 }
 
-function failedCommand(ev: GraphEvent): boolean {
-  if (ev.toolName !== 'Bash') return false;
-  const result = ev.meta.result as { exitCode?: number } | undefined;
-  if (typeof result?.exitCode === 'number') return result.exitCode !== 0;
-  return /\bExit code [1-9]\d*\b/.test(ev.text);
-}
-
-function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200) ?? '';
-}
