@@ -7,7 +7,7 @@
 // (a generated Claude Code transcript whose cwd is the workspace) lives in a transcript folder of
 // its own, and asserts through the UI. Screenshots of every step go to test-results/.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,8 +131,12 @@ function assert(cond, message) {
 
 async function main() {
   setup();
-  rmSync(results, { recursive: true, force: true });
+  // Only this suite's own screenshots are replaced: the browser suite, which runs before it in
+  // npm test, writes its browser-*.png here too.
   mkdirSync(results, { recursive: true });
+  for (const name of readdirSync(results)) {
+    if (/^\d\d-.*\.png$|^sidebar\.png$|^failure\.png$/.test(name)) rmSync(join(results, name), { force: true });
+  }
   const vsix = packageExtension();
   const fx = makeFixture();
   log(`fixture in ${fx.base}`);
