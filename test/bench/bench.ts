@@ -10,15 +10,9 @@ import { join } from 'node:path';
 import { generateSession, writeCorpus, writeProjects } from '../fixtures/generate';
 import { runChild } from './child';
 import { benchRecall } from './recall';
+import type { BenchRow } from './row';
 
-interface Row {
-  measure: string;
-  baseline: string;
-  loupe: string;
-  ratio: string;
-  target: string;
-  ok: boolean | null;
-}
+type Row = BenchRow;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -12,14 +12,7 @@ import { recordEvents } from '../../src/core/recall/write';
 import { openStore, type Store } from '../../src/core/store/store';
 import { Rng } from '../fixtures/generate/prng';
 
-export interface RecallBenchRow {
-  measure: string;
-  baseline: string;
-  loupe: string;
-  ratio: string;
-  target: string;
-  ok: boolean | null;
-}
+import type { BenchRow } from './row';
 
 const EVENTS_PER_SESSION = 2000;
 const EVENTS_PER_TURN = 20;
@@ -177,7 +170,7 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-export async function benchRecall(rows: RecallBenchRow[]): Promise<void> {
+export async function benchRecall(rows: BenchRow[]): Promise<void> {
   const total = Number(process.env.LOUPE_BENCH_RECALL_EVENTS ?? 1_000_000);
   const started = performance.now();
   const g = await generate(total);
