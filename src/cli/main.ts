@@ -10,6 +10,8 @@ import { readCommand } from './read';
 import { UsageError } from './errors';
 import { formatInt, formatTime, formatTokens, oneLine, table } from './format';
 import { verbatimText } from '../core/source';
+import { prepareGraphBuild } from '../core/recall/prepare';
+import { catchUp } from '../core/recall/write';
 import { gcCommand, handleCommand, parseDays, parseLimit, parseNow, parseRestart, recallCommand, relatedCommand } from './recall';
 
 const HELP = `loupe — see, compress and recall coding-agent sessions
@@ -164,7 +166,10 @@ async function main(argv: string[]): Promise<number> {
       };
       const query = rest.join(' ');
       if (query.trim() === '') throw new UsageError('usage: loupe recall "<query>" [--session S] [--budget N] | --handle eN');
-      return withStore(globals, (store) => recallCommand(store, query, recallArgs));
+      return withStore(globals, async (store) => {
+        await prepareGraphBuild(store); // code reads' symbols come from tree-sitter when recall graphs them
+        return recallCommand(store, query, recallArgs);
+      });
     }
     case 'related': {
       const target = rest.join(' ');
@@ -176,7 +181,10 @@ async function main(argv: string[]): Promise<number> {
         ...(values.restart !== undefined ? { restart: parseRestart(values.restart)! } : {}),
         ...(values.now !== undefined ? { now: parseNow(values.now)! } : {}),
       };
-      return withStore(globals, (store) => relatedCommand(store, target, relatedArgs));
+      return withStore(globals, async (store) => {
+        await prepareGraphBuild(store);
+        return relatedCommand(store, target, relatedArgs);
+      });
     }
     case 'gc': {
       const forgetAfterDays = parseDays('forget-after', values['forget-after']);
@@ -232,15 +240,26 @@ async function ingestCommand(store: Store, paths: string[], globals: Globals): P
   const report: IngestReport =
     paths.length > 0 ? await ingestPaths(store, paths, { onProgress }) : await ingestDefault(store, { onProgress });
   for (const issue of report.issues) process.stderr.write(`${issue.file}:${issue.line}: ${issue.message}\n`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  // Recall's index and graph of what was just stored (its own transaction: see recall/write.ts).
+  const indexStarted = Date.now();
+  const indexed = await catchUp(store, {
+    onProgress: (n) => {
+      if (Date.now() - lastProgress < 1000) return;
+      lastProgress = Date.now();
+      process.stderr.write(`loupe: indexed ${formatInt(n)} rows for recall\n`);
+    },
+  });
+  const indexSeconds = ((Date.now() - indexStarted) / 1000).toFixed(1);
   if (globals.json) {
-    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...report, indexed }, null, 2) + '\n');
   } else {
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(
       `ingested ${formatInt(report.events)} events from ${report.filesRead} files ` +
         `(${(report.bytesRead / 1e6).toFixed(1)} MB, ${report.sessions.length} sessions updated, ` +
         `${report.filesUnchanged} unchanged${report.issues.length ? `, ${report.issues.length} lines skipped` : ''}) in ${seconds}s\n`,
     );
+    if (indexed > 0) process.stdout.write(`indexed ${formatInt(indexed)} events and units for recall and the graph in ${indexSeconds}s\n`);
   }
   return 0;
 }

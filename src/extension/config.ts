@@ -29,8 +29,9 @@ export function readConfig(): LoupeConfig {
     contextWindow: Math.max(1000, c.get<number>('contextWindow', 200_000)),
     transcriptFolders: c.get<string[]>('transcriptFolders', []).map(expandHome),
     autoIngest: c.get<boolean>('autoIngest', true),
-    forgetAfterDays: c.get<number>('forgetAfterDays', 0),
-    retentionDays: c.get<number>('retentionDays', 0),
+    // 0 turns a rule off; the defaults are core gc's (lifecycle/forget.ts).
+    forgetAfterDays: c.get<number>('forgetAfterDays', 30),
+    retentionDays: c.get<number>('retentionDays', 120),
   };
 }
 

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { ingestPaths, type IngestReport } from '../core/ingest';
+import { catchUp } from '../core/recall/write';
 import type { StoredEvent } from '../core/model';
 import { sessionStats, type SessionStats } from '../core/stats';
 import { all, num } from '../core/store/rows';
@@ -71,6 +72,9 @@ export class LoupeSessions extends Disposable {
           `ingest ${paths.length} path(s): ${report.filesRead} read, ${report.filesUnchanged} unchanged, ${report.events} events, ${report.issues.length} issue(s)`,
         );
         for (const issue of report.issues.slice(0, 20)) this.output.appendLine(`  ${issue.file}:${issue.line}: ${issue.message}`);
+        // Recall's index and graph of the new events, a step at a time (the host stays responsive).
+        const indexed = await catchUp(store, { onProgress: (n) => this.setBusy(`Indexing for recall: ${n.toLocaleString('en-US')} events`) });
+        if (indexed > 0) this.output.appendLine(`recall: indexed ${indexed} events and units`);
         return report;
       } catch (err) {
         if (/lock/i.test((err as Error).message)) {

@@ -8,6 +8,7 @@ import type { Database } from 'sql.js';
 import { graphEvents, type GraphEvent } from '../../src/core/recall/graph-build';
 import { personalizedPageRank } from '../../src/core/recall/pagerank';
 import { queryNodes, recall } from '../../src/core/recall/recall';
+import { loadSymbolParsers } from '../../src/core/recall/symbols';
 import { recordEvents } from '../../src/core/recall/write';
 import { openStore, type Store } from '../../src/core/store/store';
 import { Rng } from '../fixtures/generate/prng';
@@ -172,6 +173,7 @@ function percentile(values: number[], p: number): number {
 
 export async function benchRecall(rows: BenchRow[]): Promise<void> {
   const total = Number(process.env.LOUPE_BENCH_RECALL_EVENTS ?? 1_000_000);
+  await loadSymbolParsers(); // as ingest and recall do: code reads' symbols from tree-sitter
   const started = performance.now();
   const g = await generate(total);
   const generateSeconds = (performance.now() - started) / 1000;

@@ -27,6 +27,9 @@ export interface CompactOptions {
   budget: number;
   query?: string;
   now?: () => Date;
+  /** Only turns fromTurn..toTurn (inclusive): the others are left out, archived ones in the range come back at their digest. */
+  fromTurn?: number;
+  toTurn?: number;
 }
 
 /** Levels of a turn, blurry to sharp. 'none': the working context's timeline stands for it. */
@@ -88,7 +91,7 @@ export function assemble(d: DistilledSession, options: CompactOptions): CompactR
   const code = codeSection(d, state, Math.floor((budget - used) * CODE_SHARE));
   used += code.tokens;
 
-  const plans = planTurns(d, state);
+  const plans = planTurns(d, state, options);
   used += spend(plans, budget - used, ctx);
 
   const build = () => {
@@ -155,17 +158,19 @@ function headerBlocks(d: DistilledSession, budget: number, sessionTokens: number
 }
 
 /** Priorities, pins and the renderings of every turn at every level (counted once). */
-function planTurns(d: DistilledSession, state: TaskState): TurnPlan[] {
-  const lastTurn = d.turns[d.turns.length - 1] ?? 0;
+function planTurns(d: DistilledSession, state: TaskState, range: Pick<CompactOptions, 'fromTurn' | 'toTurn'> = {}): TurnPlan[] {
+  const ranged = range.fromTurn !== undefined || range.toTurn !== undefined;
+  const turns = d.turns.filter((t) => t >= (range.fromTurn ?? -Infinity) && t <= (range.toTurn ?? Infinity));
+  const lastTurn = turns[turns.length - 1] ?? 0;
   const relevance = queryRelevance(d, state);
   const openErrorTurns = new Set(d.context.openProblems.map((p) => d.analysis.byId.get(p.anchor)?.turn));
-  const lastPromptTurn = [...d.turns].reverse().find((t) => d.digests.get(t)!.promptId !== null);
-  return d.turns.map((turn) => {
+  const lastPromptTurn = [...turns].reverse().find((t) => d.digests.get(t)!.promptId !== null);
+  return turns.map((turn) => {
     const digest = d.digests.get(turn)!;
     const events = d.analysis.turns.get(turn)!;
     const decay = Math.pow(0.5, (lastTurn - turn) / HALF_LIFE_TURNS);
     const rel = relevance.get(turn) ?? 0;
-    let floor: TurnLevel = d.archived.has(turn) && rel === 0 ? 'none' : 'R2';
+    let floor: TurnLevel = d.archived.has(turn) && rel === 0 && !ranged ? 'none' : 'R2';
     if (turn === lastPromptTurn || openErrorTurns.has(turn)) floor = 'R1';
     else if (digest.edited.some((e) => state.focusFiles.has(e.path)) && turn > lastTurn - 3) floor = 'R2';
     const blocks = new Map<TurnLevel, Block[]>([
@@ -174,7 +179,10 @@ function planTurns(d: DistilledSession, state: TaskState): TurnPlan[] {
     ]);
     const cost = new Map<TurnLevel, number>([['none', 0]]);
     cost.set('R2', countExact(render(blocks.get('R2')!)));
-    const plan: TurnPlan = { turn, events, priority: decay + 2 * rel, level: 'none', floor, cost, blocks };
+    // A turn that only read what a later read or edit replaced has little left to say sharply
+    // (recall down-weights those reads too): it keeps its floor but comes after the others.
+    const weight = onlySupersededReads(events, d) ? SUPERSEDED_PRIORITY : 1;
+    const plan: TurnPlan = { turn, events, priority: (decay + 2 * rel) * weight, level: 'none', floor, cost, blocks };
     return plan;
   });
 }
@@ -232,6 +240,20 @@ function spend(plans: TurnPlan[], available: number, ctx: RenderContext): number
     left -= best.extra;
   }
   return available - left;
+}
+
+/** A turn whose only work is superseded reads keeps this share of its priority (see SUPERSEDED_WEIGHT in recall). */
+const SUPERSEDED_PRIORITY = 0.35;
+
+/** Whether every tool result of a turn is a read that a later read or edit of the file superseded. */
+function onlySupersededReads(events: readonly StoredEvent[], d: DistilledSession): boolean {
+  let reads = 0;
+  for (const ev of events) {
+    if (ev.kind !== 'tool_result') continue;
+    if (!d.analysis.supersededBy.has(ev.id)) return false;
+    reads++;
+  }
+  return reads > 0;
 }
 
 function leastValuable(plans: TurnPlan[]): TurnPlan | null {

@@ -85,6 +85,15 @@ export function initCodeFolding(): Promise<void> {
   return loading;
 }
 
+/**
+ * The parser of a language once initCodeFolding() has resolved, else undefined. Synchronous, so
+ * that synchronous callers (the graph's symbol extraction) use tree-sitter when an async entry
+ * point has loaded it, and fall back to their own guess otherwise.
+ */
+export function loadedParser(language: string): Parser | undefined {
+  return parsers?.get(language);
+}
+
 /** Replace code[start, end) by marker; rows = newlines removed = lines the marker stands for. */
 interface Fold { start: number; end: number; rows: number; marker: string }
 interface Plan { method: 'tree-sitter' | 'indent'; folds: Fold[]; kept: string[]; lines: number }

@@ -32,6 +32,8 @@ export interface DistilledSession {
   outlineMarkdown: string;
   /** How many turns were (re)digested by this call. */
   digested: number;
+  /** Turns whose digest unit was pruned (their digest here was made in memory and not stored). */
+  pruned: Set<number>;
 }
 
 export function distillSession(store: Store, sessionRef: string, now: () => Date = () => new Date()): DistilledSession {
@@ -46,8 +48,16 @@ export function distillSession(store: Store, sessionRef: string, now: () => Date
     const digest = json<TurnDigest | null>(row.data, null);
     if (digest) stored.set(num(row.turn_from), { eventTo: num(row.event_to), digest });
   }
+  // Digests the retention rule pruned (lifecycle/forget.ts), with the turn's last event then. A
+  // pruned turn that still ends there is not digested into a unit again; one that grew holds new
+  // content and is (its tombstone goes).
+  const tombstones = new Map<number, number | null>();
+  for (const row of all(store.db, 'SELECT turn, event_to FROM lifecycle_forgotten WHERE session = ? AND pruned_at IS NOT NULL', [key])) {
+    tombstones.set(num(row.turn), row.event_to == null ? null : num(row.event_to));
+  }
   const digests = new Map<number, TurnDigest>();
   const changed: TurnDigest[] = [];
+  const pruned = new Set<number>();
   for (const turn of turns) {
     const turnEvents = analysis.turns.get(turn)!;
     const lastId = turnEvents[turnEvents.length - 1]!.id;
@@ -55,20 +65,25 @@ export function distillSession(store: Store, sessionRef: string, now: () => Date
     if (prior && prior.eventTo === lastId && prior.digest.version === DIGEST_VERSION) {
       digests.set(turn, prior.digest);
     } else {
+      // Made in memory either way: the working context and assembly read every turn's digest.
       const digest = digestTurn(turn, turnEvents, analysis);
       digests.set(turn, digest);
-      changed.push(digest);
+      const tombstone = tombstones.get(turn);
+      if (!prior && tombstones.has(turn) && (tombstone === null || tombstone === lastId)) pruned.add(turn);
+      else changed.push(digest);
     }
   }
+  const revived = changed.filter((d) => tombstones.has(d.turn)).map((d) => d.turn);
   const archiveBefore = turns.length > RECENT_TURNS ? turns[turns.length - RECENT_TURNS]! : Number.MIN_SAFE_INTEGER;
   // Digests the forget rule archived (lifecycle/forget.ts) stay archived.
   const forgotten = new Set(all(store.db, 'SELECT turn FROM lifecycle_forgotten WHERE session = ?', [key]).map((r) => num(r.turn)));
+  for (const turn of revived) forgotten.delete(turn);
   const archived = new Set(turns.filter((t) => t < archiveBefore || forgotten.has(t)));
   const context = buildWorkingContext(turns.map((t) => digests.get(t)!));
   const contextMarkdown = render(renderWorkingContext(context));
   const outlineMarkdown = render(renderOutline(context, session.title));
 
-  const staleUnits = stored.size !== turns.length || [...stored.keys()].some((t) => !digests.has(t));
+  const staleUnits = stored.size + pruned.size !== turns.length || [...stored.keys()].some((t) => !digests.has(t));
   if (changed.length > 0 || staleUnits) {
     store.write((db) => {
       const at = now().toISOString();
@@ -82,6 +97,7 @@ export function distillSession(store: Store, sessionRef: string, now: () => Date
           key,
           JSON.stringify(turns),
         ]);
+        for (const turn of revived) db.run('DELETE FROM lifecycle_forgotten WHERE session = ? AND turn = ?', [key, turn]);
         for (const d of changed) {
           db.run('DELETE FROM units WHERE session = ? AND level = 2 AND turn_from = ?', [key, d.turn]);
           const markdown = render(renderDigest(d));
@@ -105,7 +121,7 @@ export function distillSession(store: Store, sessionRef: string, now: () => Date
       recordUnits(db, key); // recall's index
     });
   }
-  return { session, events, analysis, turns, digests, archived, context, contextMarkdown, outlineMarkdown, digested: changed.length };
+  return { session, events, analysis, turns, digests, archived, context, contextMarkdown, outlineMarkdown, digested: changed.length, pruned };
 }
 
 /**

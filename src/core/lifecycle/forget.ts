@@ -11,7 +11,9 @@ import type { Store } from '../store/store';
 
 export interface LifecycleOptions {
   now?: () => Date;
+  /** Infinity: never forget. */
   forgetAfterDays?: number;
+  /** Infinity: never prune. */
   retentionDays?: number;
   dryRun?: boolean;
 }
@@ -27,7 +29,7 @@ export interface GcChange {
   unitId: number;
   /** When it was last recalled (or made, if never recalled). */
   lastUsed: string;
-  /** forget: the one-line form that stands for the turn from now on. */
+  /** The one-line form that stands for the turn from now on. */
   line?: string;
 }
 
@@ -46,8 +48,8 @@ export function gc(store: Store, options: LifecycleOptions = {}): GcReport {
   const now = (options.now ?? (() => new Date()))();
   const forgetAfterDays = options.forgetAfterDays ?? DEFAULT_FORGET_AFTER_DAYS;
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
-  const forgetBefore = new Date(now.getTime() - forgetAfterDays * DAY_MS).toISOString();
-  const pruneBefore = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
+  const forgetBefore = cutoff(now, forgetAfterDays);
+  const pruneBefore = cutoff(now, retentionDays);
   const changes = planChanges(store.db, forgetBefore, pruneBefore);
   const report: GcReport = {
     dryRun: options.dryRun === true,
@@ -58,7 +60,7 @@ export function gc(store: Store, options: LifecycleOptions = {}): GcReport {
     forgotten: changes.filter((c) => c.action === 'forget').length,
     pruned: changes.filter((c) => c.action === 'prune').length,
   };
-  if (!report.dryRun && changes.length > 0) {
+  if (!report.dryRun) {
     const at = now.toISOString();
     store.write((db) => {
       for (const c of changes) {
@@ -67,13 +69,33 @@ export function gc(store: Store, options: LifecycleOptions = {}): GcReport {
           db.run('UPDATE units SET archived = 1 WHERE id = ?', [c.unitId]);
           db.run('INSERT OR REPLACE INTO lifecycle_forgotten (session, turn, at, line, pruned_at) VALUES (?, ?, ?, ?, NULL)', [key, c.turn, at, c.line ?? '']);
         } else {
+          // The tombstone distillation honours (distill/units.ts): without it the next
+          // distillation found the digest missing and made it again, with a fresh clock. A digest
+          // archived into the working context (never forgotten) gets its row here.
+          db.run(
+            `INSERT INTO lifecycle_forgotten (session, turn, at, line, pruned_at, event_to)
+             VALUES (?1, ?2, ?3, ?4, ?3, (SELECT event_to FROM units WHERE id = ?5))
+             ON CONFLICT (session, turn) DO UPDATE SET pruned_at = excluded.pruned_at, event_to = excluded.event_to`,
+            [key, c.turn, at, c.line ?? '', c.unitId],
+          );
           db.run('DELETE FROM units WHERE id = ?', [c.unitId]);
-          db.run('UPDATE lifecycle_forgotten SET pruned_at = ? WHERE session = ? AND turn = ?', [at, key, c.turn]);
         }
       }
+      db.run('INSERT INTO lifecycle_runs (at, forgotten, pruned) VALUES (?, ?, ?)', [at, report.forgotten, report.pruned]);
     });
   }
   return report;
+}
+
+/** When gc last ran (not as a dry run), by this process or any other; null if never. */
+export function lastGcRun(store: Store): Date | null {
+  const at = all(store.db, 'SELECT MAX(at) AS at FROM lifecycle_runs')[0]?.at;
+  return typeof at === 'string' ? new Date(at) : null;
+}
+
+/** The ISO time before which a rule applies; '' (nothing is before it) when `days` is Infinity: never. */
+function cutoff(now: Date, days: number): string {
+  return Number.isFinite(days) ? new Date(now.getTime() - days * DAY_MS).toISOString() : '';
 }
 
 /**
@@ -96,7 +118,7 @@ function planChanges(db: Database, forgetBefore: string, pruneBefore: string): G
     if (num(r.archived) === 0 && lastUsed < forgetBefore) {
       changes.push({ action: 'forget', ...base, line: blurrier(json<TurnDigest | null>(r.data, null), num(r.turn_from)) });
     } else if (num(r.archived) === 1 && lastUsed < pruneBefore) {
-      changes.push({ action: 'prune', ...base });
+      changes.push({ action: 'prune', ...base, line: blurrier(json<TurnDigest | null>(r.data, null), num(r.turn_from)) });
     }
   }
   return changes;

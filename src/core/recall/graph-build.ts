@@ -4,9 +4,17 @@
 // file was edited because of it), uses, ran, decided, defines. Each edge has a weight (summed
 // over occurrences) and the time it was last seen. Also the update rule: a newer read or edit
 // of a file supersedes the older reads of it.
+//
+// Edges are attributable: an edge from a turn node belongs to that turn's session by its name;
+// every other edge (file to file, error to file, file to symbol…) keeps each session's share in
+// graph_contrib. A session whose events were deleted or renumbered (a transcript read again from
+// byte 0, a rewind) is marked stale by triggers (migration 8); its next graph build takes its
+// shares back out and graphs all its events again, so a re-read leaves the graph a first read
+// would have made, rather than counting the old events twice.
 import type { Database } from 'sql.js';
 import { commandFailed, decisions, errorKey, errorSignature, firstLine } from '../distill/extract';
-import { num, one } from '../store/rows';
+import { all, num, one, str } from '../store/rows';
+import { MAX_PARSE_CHARS, symbolsOfRead } from './symbols';
 
 export interface GraphEvent {
   id: number;
@@ -27,26 +35,28 @@ const READ_TOOLS = new Set(['Read', 'NotebookRead']);
 const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
 // Paths with an extension, as written in prose and error output.
 const PATH = /(?<![\w/.-])(?:\.{0,2}\/)?(?:[\w@.-]+\/)*[\w@-]+\.(?:[jt]sx?|mjs|cjs|py|go|rs|java|rb|c|cc|cpp|h|hpp|cs|kt|swift|php|json|ya?ml|toml|md|sql|css|scss|html|vue|svelte|sh)\b/g;
-// Symbols: code spans that look like one identifier, and definitions in code that was read.
+// Symbols: code spans that look like one identifier (definitions in code reads: symbols.ts).
 const CODE_SPAN_IDENT = /`([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\(\))?`/g;
-const DEFINITION =
-  /\b(?:function|class|interface|type|enum|def|fn|func|struct|trait|const|let|var)\s+([A-Za-z_$][\w$]{2,})/g;
-const MAX_SYMBOLS_PER_READ = 40;
 const MAX_CO_CHANGED = 12;
+/** The head of a tool output the recall index holds (TOOL_OUTPUT_INDEX_CHARS); a longer read is fetched whole. */
+const HEAD_CHARS = 500;
 
 export const turnNodeName = (session: number, turn: number) => `${session}:${turn}`;
 
-/** Graph writes for one batch: node ids cached, edges upserted. */
+/**
+ * Graph writes for one batch: node ids cached, edges summed in memory and written once each, to
+ * graph_edges and (unless they hang off a turn, which names its session) to graph_contrib.
+ */
 class GraphWriter {
   private readonly nodes = new Map<string, number>();
+  private readonly edges = new Map<string, { src: number; dst: number; kind: string; weight: number; at: number }>();
+  private readonly turns = new Set<number>();
   private readonly insertNode;
-  private readonly upsertEdge;
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly session: number,
+  ) {
     this.insertNode = db.prepare('INSERT OR IGNORE INTO graph_nodes (type, name, key) VALUES (?, ?, ?)');
-    this.upsertEdge = db.prepare(
-      `INSERT INTO graph_edges (src, dst, kind, weight, at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (src, dst, kind) DO UPDATE SET weight = weight + excluded.weight, at = max(at, excluded.at)`,
-    );
   }
   node(type: NodeType, name: string): number {
     const key = `${type}\u0000${name}`;
@@ -55,21 +65,129 @@ class GraphWriter {
       this.insertNode.run([type, name, nodeKey(type, name)]);
       id = num(one(this.db, 'SELECT id FROM graph_nodes WHERE type = ? AND name = ?', [type, name])?.id);
       this.nodes.set(key, id);
+      if (type === 'turn') this.turns.add(id);
     }
     return id;
   }
   edge(src: number, dst: number, kind: string, at: string, weight = 1): void {
-    if (src !== dst) this.upsertEdge.run([src, dst, kind, weight, at ? Math.floor(Date.parse(at) / 1000) || 0 : 0]);
+    if (src === dst) return;
+    const seconds = at ? Math.floor(Date.parse(at) / 1000) || 0 : 0;
+    const key = `${src} ${dst} ${kind}`;
+    const e = this.edges.get(key);
+    if (e) {
+      e.weight += weight;
+      if (seconds > e.at) e.at = seconds;
+    } else this.edges.set(key, { src, dst, kind, weight, at: seconds });
+  }
+  /** Writes the summed edges: each to graph_edges, and the session's share of those not on a turn. */
+  flush(): void {
+    const upsertEdge = this.db.prepare(
+      `INSERT INTO graph_edges (src, dst, kind, weight, at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (src, dst, kind) DO UPDATE SET weight = weight + excluded.weight, at = max(at, excluded.at)`,
+    );
+    const upsertShare = this.db.prepare(
+      `INSERT INTO graph_contrib (src, dst, kind, session, weight, at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (src, dst, kind, session) DO UPDATE SET weight = weight + excluded.weight, at = max(at, excluded.at)`,
+    );
+    try {
+      for (const e of this.edges.values()) {
+        upsertEdge.run([e.src, e.dst, e.kind, e.weight, e.at]);
+        if (!this.turns.has(e.src) && !this.turns.has(e.dst)) upsertShare.run([e.src, e.dst, e.kind, this.session, e.weight, e.at]);
+      }
+    } finally {
+      upsertEdge.free();
+      upsertShare.free();
+    }
+    this.edges.clear();
   }
   free(): void {
     this.insertNode.free();
-    this.upsertEdge.free();
   }
 }
 
-/** Adds the batch's events to the graph. `short` makes a path relative to the session's folder. */
+/**
+ * Adds the batch's events to the graph. `short` makes a path relative to the session's folder.
+ * A stale session (its events were rewritten since it was graphed) is graphed again whole.
+ */
 export function graphEvents(db: Database, session: number, events: readonly GraphEvent[], short: (path: string) => string): void {
-  const g = new GraphWriter(db);
+  if (one(db, 'SELECT 1 FROM graph_stale WHERE session = ?', [session])) {
+    forgetSessionGraph(db, session);
+    // Up to the batch's end: a catch-up that goes a step at a time graphs the rest with the next steps.
+    events = sessionGraphEvents(db, session, events.at(-1)?.id);
+    db.run('DELETE FROM graph_stale WHERE session = ?', [session]);
+  }
+  buildGraph(db, session, events, short);
+}
+
+/**
+ * Takes a session's part out of the graph: the edges of its turns and its turn nodes, its shares
+ * of the other edges (an edge left with no share goes; one still shared keeps the sum and the
+ * latest time of the shares left), the nodes left with no edge, and its supersession bookkeeping.
+ */
+export function forgetSessionGraph(db: Database, session: number): void {
+  const touched = new Set<number>();
+  const turnNodes = all(db, "SELECT id FROM graph_nodes WHERE type = 'turn' AND name >= ? AND name < ?", [`${session}:`, `${session};`]).map((r) => num(r.id));
+  for (const id of turnNodes) {
+    for (const r of all(db, 'SELECT dst AS other FROM graph_edges WHERE src = ?1 UNION SELECT src FROM graph_edges WHERE dst = ?1', [id])) touched.add(num(r.other));
+    db.run('DELETE FROM graph_edges WHERE src = ?1', [id]);
+    db.run('DELETE FROM graph_edges WHERE dst = ?1', [id]);
+    db.run('DELETE FROM graph_nodes WHERE id = ?', [id]);
+  }
+  const shares = all(db, 'SELECT src, dst, kind FROM graph_contrib WHERE session = ?', [session]);
+  db.run('DELETE FROM graph_contrib WHERE session = ?', [session]);
+  const rest = db.prepare('SELECT SUM(weight) AS weight, MAX(at) AS at FROM graph_contrib WHERE src = ? AND dst = ? AND kind = ?');
+  const update = db.prepare('UPDATE graph_edges SET weight = ?, at = ? WHERE src = ? AND dst = ? AND kind = ?');
+  const remove = db.prepare('DELETE FROM graph_edges WHERE src = ? AND dst = ? AND kind = ?');
+  try {
+    for (const r of shares) {
+      const edge = [num(r.src), num(r.dst), str(r.kind)];
+      touched.add(num(r.src)).add(num(r.dst));
+      const left = rest.getAsObject(edge);
+      rest.reset();
+      if (left.weight == null) remove.run(edge);
+      else update.run([num(left.weight), num(left.at), ...edge]);
+    }
+  } finally {
+    rest.free();
+    update.free();
+    remove.free();
+  }
+  const orphan = db.prepare(
+    'DELETE FROM graph_nodes WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM graph_edges WHERE src = ?1) AND NOT EXISTS (SELECT 1 FROM graph_edges WHERE dst = ?1)',
+  );
+  try {
+    for (const id of touched) orphan.run([id]);
+  } finally {
+    orphan.free();
+  }
+  db.run('DELETE FROM recall_latest_read WHERE session = ?', [session]);
+  db.run('DELETE FROM recall_superseded WHERE event_id IN (SELECT id FROM events WHERE session = ?)', [session]);
+}
+
+/** A session's events as graphing sees them (tool output cut to the head the index holds), up to `lastId`. */
+function sessionGraphEvents(db: Database, session: number, lastId = Number.MAX_SAFE_INTEGER): GraphEvent[] {
+  return all(
+    db,
+    `SELECT id, turn, ts, kind, tool_name, is_error, paths, meta, parent_id,
+            CASE WHEN kind = 'tool_result' THEN substr(text, 1, ${HEAD_CHARS}) ELSE text END AS body
+     FROM events WHERE session = ? AND id <= ? ORDER BY id`,
+    [session, lastId],
+  ).map((row) => ({
+    id: num(row.id),
+    turn: num(row.turn),
+    ts: str(row.ts),
+    kind: str(row.kind),
+    toolName: row.tool_name == null ? null : str(row.tool_name),
+    isError: num(row.is_error) === 1,
+    paths: row.paths == null ? [] : (JSON.parse(str(row.paths)) as string[]),
+    meta: row.meta == null ? {} : (JSON.parse(str(row.meta)) as Record<string, unknown>),
+    parentId: row.parent_id == null ? null : num(row.parent_id),
+    text: str(row.body),
+  }));
+}
+
+function buildGraph(db: Database, session: number, events: readonly GraphEvent[], short: (path: string) => string): void {
+  const g = new GraphWriter(db, session);
   const callPaths = new Map<number, { paths: string[]; command: string | null }>();
   const latestRead = db.prepare(
     `INSERT INTO recall_latest_read (session, node, event_id) VALUES (?, ?, ?)
@@ -80,6 +198,14 @@ export function graphEvents(db: Database, session: number, events: readonly Grap
      SELECT event_id, ? FROM recall_latest_read WHERE session = ? AND node = ? AND event_id <> ?`,
   );
   const dropLatest = db.prepare('DELETE FROM recall_latest_read WHERE session = ? AND node = ?');
+  // The index holds a read's head; its symbols come from the whole read (capped in symbols.ts).
+  const fullText = db.prepare(`SELECT substr(text, 1, ${MAX_PARSE_CHARS}) AS text FROM events WHERE id = ?`);
+  const readText = (ev: GraphEvent): string => {
+    if (ev.text.length < HEAD_CHARS) return ev.text;
+    const row = fullText.getAsObject([ev.id]);
+    fullText.reset();
+    return row.text == null ? ev.text : str(row.text);
+  };
   // Per turn: edited files (co-change) and errors seen so far (fixed-by).
   let turn = -1;
   let edited = new Set<number>();
@@ -122,11 +248,7 @@ export function graphEvents(db: Database, session: number, events: readonly Grap
           if (READ_TOOLS.has(tool)) {
             g.edge(turnNode, node, 'read', at);
             latestRead.run([session, node, ev.id]);
-            let n = 0;
-            for (const m of ev.text.matchAll(DEFINITION)) {
-              if (n++ >= MAX_SYMBOLS_PER_READ) break;
-              g.edge(node, g.node('symbol', m[1]!), 'defines', at);
-            }
+            for (const name of symbolsOfRead(file, readText(ev)).names) g.edge(node, g.node('symbol', name), 'defines', at);
           } else {
             dropLatest.run([session, node]);
             g.edge(turnNode, node, 'edited', at, 2);
@@ -155,8 +277,10 @@ export function graphEvents(db: Database, session: number, events: readonly Grap
       }
     }
     closeTurn();
+    g.flush();
   } finally {
     g.free();
+    fullText.free();
     latestRead.free();
     supersede.free();
     dropLatest.free();

@@ -30,22 +30,32 @@ export function personalizedPageRank(db: Database, seeds: Map<number, number>, o
   const hops = options.hops ?? 3;
   const halfLife = options.halfLifeDays ?? 30;
   const now = (options.now ?? (() => new Date()))().getTime();
-  const maxLoads = options.maxNodes ?? 60;
+  const maxLoads = options.maxNodes ?? 32;
   const seedTotal = [...seeds.values()].reduce((a, b) => a + b, 0);
   if (seeds.size === 0 || seedTotal <= 0) return new Map();
 
-  // Neighbourhood: adjacency lists (undirected), weights decayed by age.
-  const adjacency = new Map<number, Map<number, number>>();
-  const link = (a: number, b: number, w: number) => {
-    let m = adjacency.get(a);
-    if (!m) adjacency.set(a, (m = new Map()));
-    m.set(b, (m.get(b) ?? 0) + w);
+  // Neighbourhood: undirected edges, weights decayed by age, nodes numbered 0..n-1 as met.
+  const index = new Map<number, number>();
+  const ids: number[] = [];
+  const at = (id: number) => {
+    let i = index.get(id);
+    if (i === undefined) {
+      index.set(id, (i = ids.length));
+      ids.push(id);
+    }
+    return i;
   };
+  for (const id of seeds.keys()) at(id);
+  const from: number[] = [];
+  const to: number[] = [];
+  const weight: number[] = [];
   const loaded = new Set<number>();
   let frontier = [...seeds.keys()];
+  // Tool edges are left out in SQL: they are most of a turn's edges and never walked.
   const edges = db.prepare(
-    `SELECT dst AS other, kind, weight, at FROM graph_edges WHERE src = ?1
-     UNION ALL SELECT src AS other, kind, weight, at FROM graph_edges WHERE dst = ?1 LIMIT ${HUB_DEGREE + 1}`,
+    `SELECT dst AS other, weight, at FROM graph_edges WHERE src = ?1 AND kind NOT IN (${[...SKIPPED_KINDS].map((k) => `'${k}'`).join(', ')})
+     UNION ALL SELECT src AS other, weight, at FROM graph_edges WHERE dst = ?1 AND kind NOT IN (${[...SKIPPED_KINDS].map((k) => `'${k}'`).join(', ')})
+     LIMIT ${HUB_DEGREE + 1}`,
   );
   try {
     for (let hop = 0; hop < hops && frontier.length > 0 && loaded.size < maxLoads; hop++) {
@@ -53,22 +63,24 @@ export function personalizedPageRank(db: Database, seeds: Map<number, number>, o
       for (const node of frontier) {
         if (loaded.has(node) || loaded.size >= maxLoads) continue;
         loaded.add(node);
-        const found: { other: number; w: number }[] = [];
+        const found: number[] = [];
         edges.bind([node]);
         while (edges.step()) {
-          const [other, kind, weight, at] = edges.get();
-          if (SKIPPED_KINDS.has(String(kind))) continue;
-          const age = at ? Math.max(0, now - Number(at) * 1000) / DAY_MS : 0;
-          found.push({ other: Number(other), w: Number(weight) * Math.pow(0.5, (Number.isFinite(age) ? age : 0) / halfLife) });
+          const [other, w, seconds] = edges.get() as [number, number, number];
+          const age = seconds ? Math.max(0, now - seconds * 1000) / DAY_MS : 0;
+          found.push(other, w * Math.pow(0.5, age / halfLife));
         }
         edges.reset();
         // A hub (a command run in every turn, a file read everywhere) says little about any one
         // turn, and walking through it would spread the score everywhere: it is left out, unless
         // the query named it.
-        if (found.length > HUB_DEGREE && !seeds.has(node)) continue;
-        for (const { other, w } of found) {
-          link(node, other, w);
-          link(other, node, w);
+        if (found.length / 2 > HUB_DEGREE && !seeds.has(node)) continue;
+        const a = at(node);
+        for (let k = 0; k < found.length; k += 2) {
+          const other = found[k]!;
+          from.push(a);
+          to.push(at(other));
+          weight.push(found[k + 1]!);
           if (!loaded.has(other)) next.push(other);
         }
       }
@@ -78,30 +90,37 @@ export function personalizedPageRank(db: Database, seeds: Map<number, number>, o
     edges.free();
   }
 
-  const nodes = new Set<number>([...seeds.keys(), ...adjacency.keys()]);
-  const personal = new Map<number, number>();
-  for (const [id, w] of seeds) personal.set(id, w / seedTotal);
-  const strength = new Map<number, number>();
-  for (const [id, m] of adjacency) strength.set(id, [...m.values()].reduce((a, b) => a + b, 0));
-  let rank = new Map(personal);
+  // The walk, on typed arrays: each edge carries rank both ways, in proportion to its weight.
+  const n = ids.length;
+  const strength = new Float64Array(n);
+  for (let e = 0; e < from.length; e++) {
+    strength[from[e]!]! += weight[e]!;
+    strength[to[e]!]! += weight[e]!;
+  }
+  const personal = new Float64Array(n);
+  for (const [id, w] of seeds) personal[index.get(id)!] = w / seedTotal;
+  let rank = Float64Array.from(personal);
   for (let i = 0; i < (options.iterations ?? 15); i++) {
-    const next = new Map<number, number>();
-    for (const id of nodes) next.set(id, restart * (personal.get(id) ?? 0));
+    const next = new Float64Array(n);
     let dangling = 0;
-    for (const [id, r] of rank) {
-      const m = adjacency.get(id);
-      const total = strength.get(id) ?? 0;
+    for (let v = 0; v < n; v++) {
+      next[v] = restart * personal[v]!;
       // A node only the seeds point at, with no edges loaded: its walk restarts.
-      if (!m || total <= 0) {
-        dangling += r;
-        continue;
-      }
-      for (const [other, w] of m) next.set(other, (next.get(other) ?? 0) + (1 - restart) * r * (w / total));
+      if (strength[v]! <= 0) dangling += rank[v]!;
     }
-    if (dangling > 0) for (const [id, p] of personal) next.set(id, next.get(id)! + (1 - restart) * dangling * p);
+    for (let e = 0; e < from.length; e++) {
+      const a = from[e]!;
+      const b = to[e]!;
+      const w = weight[e]!;
+      if (strength[a]! > 0) next[b]! += ((1 - restart) * rank[a]! * w) / strength[a]!;
+      if (strength[b]! > 0) next[a]! += ((1 - restart) * rank[b]! * w) / strength[b]!;
+    }
+    if (dangling > 0) for (let v = 0; v < n; v++) next[v]! += (1 - restart) * dangling * personal[v]!;
     rank = next;
   }
-  return rank;
+  const out = new Map<number, number>();
+  for (let v = 0; v < n; v++) if (rank[v]! > 0) out.set(ids[v]!, rank[v]!);
+  return out;
 }
 
 export interface GraphNode {

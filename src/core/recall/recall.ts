@@ -5,7 +5,7 @@
 import type { Database } from 'sql.js';
 import { verbatimText } from '../source';
 import { UNIT_DOCID_BASE } from '../store/migrations/recall';
-import { all, num, one, str } from '../store/rows';
+import { all, num, one, scalar, str } from '../store/rows';
 import type { Store } from '../store/store';
 import { countExact } from '../tokens/count';
 import { nodeKey, turnNodeName } from './graph-build';
@@ -39,6 +39,9 @@ export interface RecallOptions extends PageRankOptions {
   graphWeight?: number;
   /** Record the touch times (default true). */
   record?: boolean;
+  /** Only hits in turns fromTurn..toTurn (inclusive) of the session. */
+  fromTurn?: number;
+  toTurn?: number;
 }
 
 export interface Expanded {
@@ -59,14 +62,26 @@ export const SUPERSEDED_WEIGHT = 0.35;
 export const DEFAULT_GRAPH_WEIGHT = 0.5;
 const CANDIDATES = 200;
 /** Matches scored per query at most (see matchRows). */
-const SCORED = 3000;
+const SCORED = 1000;
 const SEED_HITS = 10;
 /** The best-ranked graph nodes looked at for turn scores. */
-const GRAPH_NODES = 300;
+const GRAPH_NODES = 150;
+/** A hit's text is read this far for its snippet (a candidate list can hold long tool outputs). */
+const SNIPPET_SOURCE_CHARS = 20_000;
+
+/**
+ * What the database looked like when it was last found fully recorded: its change count and its
+ * newest event and unit. Checking what is behind costs a probe per session; this costs three.
+ */
+const recordedAt = new WeakMap<Database, string>();
+const changeMark = (db: Database) =>
+  `${scalar(db, 'SELECT total_changes()')}:${scalar(db, 'SELECT MAX(id) FROM events')}:${scalar(db, 'SELECT MAX(id) FROM units')}`;
 
 /** Brings the index up to date when the database predates recall or missed a write. */
 export function ensureRecorded(store: Store): void {
+  if (recordedAt.get(store.db) === changeMark(store.db)) return;
   if (recordingBehind(store.db)) store.write((db) => recordAll(db));
+  recordedAt.set(store.db, changeMark(store.db));
 }
 
 interface Candidate {
@@ -85,7 +100,8 @@ export function recall(store: Store, query: string, options: RecallOptions = {})
   const db = store.db;
   const sessionKey = options.session ? store.key(store.resolveSession(options.session).id) : null;
   const limit = options.limit ?? 10;
-  const candidates = searchText(db, query, sessionKey);
+  const inRange = (turn: number) => turn >= (options.fromTurn ?? -Infinity) && turn <= (options.toTurn ?? Infinity);
+  const candidates = searchText(db, query, sessionKey, [options.fromTurn ?? null, options.toTurn ?? null]);
 
   // Graph: seeds are the query's nodes and the turns of the best text hits.
   const seeds = queryNodes(db, query);
@@ -108,12 +124,20 @@ export function recall(store: Store, query: string, options: RecallOptions = {})
     if (c.superseded) score *= SUPERSEDED_WEIGHT;
     scored.push({ c, score, graph });
   }
-  // Turns reached only through the graph (the best few): shown by their digest, else their prompt.
-  const graphOnly = [...turnScores].filter(([turnKey, s]) => s > 0 && !seenTurns.has(turnKey)).sort((a, b) => b[1] - a[1]);
-  for (const [turnKey, s] of graphOnly.slice(0, limit)) {
+  scored.sort((a, b) => b.score - a.score || a.c.docid - b.c.docid);
+  // Turns reached only through the graph, shown by their digest, else their prompt: looked up only
+  // for those that would make the list (above the limit-th text hit).
+  const bar = scored.length >= limit ? scored[limit - 1]!.score : Number.NEGATIVE_INFINITY;
+  const graphOnly = [...turnScores].filter(([turnKey, s]) => s > 0 && !seenTurns.has(turnKey) && inRange(Number(turnKey.split(':')[1]))).sort((a, b) => b[1] - a[1]);
+  let added = 0;
+  for (const [turnKey, s] of graphOnly) {
+    const score = (graphWeight * s) / maxGraph;
+    if (added >= limit || score <= bar) break;
     const [session, turn] = turnKey.split(':').map(Number) as [number, number];
     const c = turnRepresentative(db, session, turn);
-    if (c) scored.push({ c, score: (graphWeight * s) / maxGraph, graph: s / maxGraph });
+    if (!c) continue;
+    scored.push({ c, score, graph: s / maxGraph });
+    added++;
   }
   scored.sort((a, b) => b.score - a.score || a.c.docid - b.c.docid);
   const sessionIds = new Map<number, string>();
@@ -136,27 +160,42 @@ export function recall(store: Store, query: string, options: RecallOptions = {})
       tokens += cost;
     }
   }
-  if (options.record !== false && top.length > 0) recordTouches(store, top, options.now);
+  if (options.record !== false && top.length > 0) {
+    const before = store.db;
+    const wasRecorded = recordedAt.get(before) === changeMark(before);
+    recordTouches(store, top, options.now);
+    // Touch times are not indexed: still up to date if it was (and not reloaded meanwhile).
+    if (wasRecorded && store.db === before) recordedAt.set(before, changeMark(before));
+  }
   return { query, hits: top, expanded, tokens };
 }
 
 /**
  * Text candidates, best BM25 first. BM25 is a JavaScript call per matching row and a phrase of
  * common words reads long doclists, so the cheap forms go first, each only when the one before
- * found nothing: every word as written, required; any of them; then camelCase words as their
- * parts too (required, then any).
+ * found nothing: every word (a path or name by its joined token), required; any of them; the
+ * same with paths and names as phrases of their parts; then camelCase words as their parts too
+ * (required, then any).
  */
-function searchText(db: Database, query: string, session: number | null): Candidate[] {
+/** Turns from..to of the session (inclusive); null = open. */
+type TurnRange = [from: number | null, to: number | null];
+
+function searchText(db: Database, query: string, session: number | null, turns: TurnRange): Candidate[] {
   const { terms } = buildMatch(query);
   if (terms.length === 0) return [];
-  const stages = [terms.map((t) => t.alternatives[0]!).join(' ')];
-  if (terms.length > 1) stages.push(terms.map((t) => t.alternatives[0]!).join(' OR '));
+  // A word with punctuation goes first as its joined token: one rare token instead of a phrase of
+  // common parts; the phrase runs when the joined form finds nothing.
+  const asWritten = terms.map((t) => t.alternatives[0]!);
+  const joined = terms.map((t) => t.joined ?? t.alternatives[0]!);
+  const stages = [joined.join(' ')];
+  if (terms.length > 1) stages.push(joined.join(' OR '));
+  if (terms.some((t) => t.joined)) stages.push(asWritten.join(' '), ...(terms.length > 1 ? [asWritten.join(' OR ')] : []));
   const partsStages = [terms.map((t) => t.alternatives.join(' OR ')).join(' ')];
   if (terms.length > 1) partsStages.push(terms.flatMap((t) => t.alternatives).join(' OR '));
   const rows: ReturnType<typeof matchRows> = [];
   const seen = new Set<number>();
   const run = (match: string) => {
-    for (const r of matchRows(db, match, session)) {
+    for (const r of matchRows(db, match, session, turns)) {
       if (seen.has(num(r.docid)) || rows.length >= CANDIDATES) continue;
       seen.add(num(r.docid));
       rows.push(r);
@@ -189,7 +228,7 @@ function searchText(db: Database, query: string, session: number | null): Candid
   });
 }
 
-function matchRows(db: Database, match: string, session: number | null) {
+function matchRows(db: Database, match: string, session: number | null, [fromTurn, toTurn]: TurnRange) {
   // BM25 is a JavaScript call per row, so at most the SCORED newest matches are scored (FTS4
   // walks its doclists newest first for ORDER BY docid DESC, and stops at the LIMIT): every match
   // when there are fewer, the best of the recent ones for a very common word. Without a session
@@ -200,15 +239,16 @@ function matchRows(db: Database, match: string, session: number | null) {
   return all(
     db,
     `SELECT f.docid, f.score,
-            e.session AS e_session, e.turn AS e_turn, e.text AS e_text, (s.event_id IS NOT NULL) AS superseded,
-            u.session AS u_session, u.level AS u_level, u.turn_from AS u_turn, u.text AS u_text, u.archived AS u_archived
+            e.session AS e_session, e.turn AS e_turn, substr(e.text, 1, ${SNIPPET_SOURCE_CHARS}) AS e_text, (s.event_id IS NOT NULL) AS superseded,
+            u.session AS u_session, u.level AS u_level, u.turn_from AS u_turn, substr(u.text, 1, ${SNIPPET_SOURCE_CHARS}) AS u_text, u.archived AS u_archived
      FROM (${ranked}) f
      LEFT JOIN events e ON f.docid < ${UNIT_DOCID_BASE} AND e.id = f.docid
      LEFT JOIN recall_superseded s ON s.event_id = e.id
      LEFT JOIN units u ON f.docid >= ${UNIT_DOCID_BASE} AND u.id = f.docid - ${UNIT_DOCID_BASE}
-     WHERE ?2 IS NULL OR COALESCE(e.session, u.session) = ?2
+     WHERE (?2 IS NULL OR COALESCE(e.session, u.session) = ?2)
+       AND (?3 IS NULL OR COALESCE(e.turn, u.turn_from) >= ?3) AND (?4 IS NULL OR COALESCE(e.turn, u.turn_to) <= ?4)
      ORDER BY f.score DESC LIMIT ${CANDIDATES}`,
-    [match, session],
+    [match, session, fromTurn, toTurn],
   );
 }
 

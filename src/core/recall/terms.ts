@@ -2,6 +2,12 @@
 // punctuation (snake_case, paths, dotted names become their parts), but it keeps a camelCase word
 // whole. So each indexed text carries a second column with the parts of its camelCase words, and
 // a query word is searched both whole and as the phrase of its parts.
+//
+// A path or a dotted or snake_case name searched as the phrase of its parts is slow when the
+// parts are common (`src`, `db`, `ts`: FTS4 reads every position of each part in the index). So
+// the second column also carries each such compound *joined*: `lib/db/pool.ts` as `libdbpoolts`,
+// `dbpoolts` and `poolts` (its suffixes: a file is named by its tail), and a query word with
+// punctuation is first looked up as that one rare token.
 
 // A word with an inner capital: getUserName, HTTPServer, parseJSON2, XMLHttpRequest. Anchored at a
 // word start, and the lower-case run cannot overlap the capital after it, so it never backtracks far
@@ -18,9 +24,16 @@ export function camelParts(word: string): string[] {
     .filter((p) => p !== '');
 }
 
+// Words joined by . _ / \ - (paths, dotted and snake_case names). Possessive-like: each piece is
+// a maximal run, so there is no backtracking.
+const COMPOUND = /[\p{L}\p{N}]+(?:[._/\\-][\p{L}\p{N}]+)+/gu;
+/** Joined suffixes of at most this many pieces (a long path's head is not how people name it). */
+const MAX_JOINED_PIECES = 6;
+
 /**
- * The identifier parts column of a text: the parts of each distinct camelCase word, one word a
- * line (so a phrase never spans two words). Empty when the text has none.
+ * The identifier column of a text: the parts of each distinct camelCase word, one word a line,
+ * then the joined suffixes of each distinct compound (see `joinedSuffixes`). Empty when the text
+ * has neither.
  */
 export function identifierParts(text: string, maxWords = 200): string {
   const seen = new Set<string>();
@@ -31,7 +44,23 @@ export function identifierParts(text: string, maxWords = 200): string {
     lines.push(camelParts(m[0]).join(' '));
     if (lines.length >= maxWords) break;
   }
+  const joined: string[] = [];
+  for (const m of text.matchAll(COMPOUND)) {
+    const key = m[0].toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    joined.push(...joinedSuffixes(tokens(key)));
+    if (joined.length >= maxWords) break;
+  }
+  if (joined.length > 0) lines.push([...new Set(joined)].join(' '));
   return lines.join('\n');
+}
+
+/** `[lib, db, pool, ts]` → `libdbpoolts dbpoolts poolts`: the suffixes of two pieces or more, joined. */
+export function joinedSuffixes(pieces: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let from = Math.max(0, pieces.length - MAX_JOINED_PIECES); from <= pieces.length - 2; from++) out.push(pieces.slice(from).join(''));
+  return out;
 }
 
 /** The words of a query as unicode61 would see them (lower-cased, split on punctuation). */
@@ -47,6 +76,8 @@ export interface QueryTerm {
   word: string;
   /** FTS4 alternatives for it, already quoted. */
   alternatives: string[];
+  /** A word with punctuation as its one joined token in the identifier column (`parts:libdbpoolts`). */
+  joined?: string;
 }
 
 /**
@@ -68,7 +99,9 @@ export function buildMatch(query: string): { match: string; terms: QueryTerm[] }
       // The camelCase word as its parts: found in the parts column.
       alternatives.add(quote(camelParts(piece).join(' '), false));
     }
-    terms.push({ word, alternatives: [...alternatives] });
+    const term: QueryTerm = { word, alternatives: [...alternatives] };
+    if (parts.length >= 2 && !prefix) term.joined = `parts:${joinedSuffixes(parts.slice(-MAX_JOINED_PIECES))[0]!}`;
+    terms.push(term);
   }
   return { match: terms.flatMap((t) => t.alternatives).join(' OR '), terms };
 }

@@ -1,32 +1,47 @@
 // Recall's part of a write: events not indexed yet go into the full-text index and the semantic
-// graph, incrementally (a progress mark per session). Run when recall, related or gc start
-// (recordAll) rather than inside each ingest transaction, which made ingest three times slower;
-// DESIGN §6 wants them at write time: a cheaper write path is the open question.
+// graph, incrementally (a progress mark per session). Every ingest (the CLI's and the extension's)
+// ends with catchUp, in its own transaction after the events are stored: inside each ingest batch
+// it made ingest three times slower, and a step at a time it keeps a host responsive. Recall,
+// related and gc still catch up first (recordAll) for whatever another writer left behind.
 // Units are indexed after each distillation. Both are idempotent: a row already indexed is skipped.
 import type { Database } from 'sql.js';
 import { shortPath } from '../distill/analysis';
 import { all, num, one, scalar, str } from '../store/rows';
 import { INDEXED_KINDS, TOOL_OUTPUT_INDEX_CHARS, UNIT_DOCID_BASE } from '../store/migrations/recall';
+import type { Store } from '../store/store';
 import { graphEvents, type GraphEvent } from './graph-build';
+import { loadSymbolParsers } from './symbols';
 import { identifierParts } from './terms';
+
+/** A session's events not indexed yet (the session bound first), with what the index and the graph read. */
+const EVENT_ROWS = `SELECT id, turn, ts, kind, tool_name, is_error, paths, meta, parent_id,
+                          CASE WHEN kind = 'tool_result' THEN substr(text, 1, ${TOOL_OUTPUT_INDEX_CHARS}) ELSE text END AS body
+                   FROM events e WHERE session = ? AND NOT EXISTS (SELECT 1 FROM recall_docs d WHERE d.docid = e.id)`;
 
 /**
  * Indexes and graphs the session's events not recorded yet: those after its progress mark, and
  * those from `fromSeq` on (a restarted file re-uses ids below the mark). Returns how many events.
  */
-export function recordEvents(db: Database, session: number, fromSeq?: number): number {
+export function recordEvents(db: Database, session: number, fromSeq?: number, limit = -1): number {
   const mark = scalar(db, 'SELECT last_event FROM recall_progress WHERE session = ?', [session]);
   const firstNew = fromSeq === undefined ? 0 : scalar(db, 'SELECT MIN(id) FROM events WHERE session = ? AND seq >= ?', [session, fromSeq]);
   const from = firstNew > 0 ? Math.min(mark + 1, firstNew) : mark + 1;
   const rows = all(
     db,
-    `SELECT id, turn, ts, kind, tool_name, is_error, paths, meta, parent_id,
-            CASE WHEN kind = 'tool_result' THEN substr(text, 1, ${TOOL_OUTPUT_INDEX_CHARS}) ELSE text END AS body
-     FROM events e WHERE session = ? AND id >= ? AND NOT EXISTS (SELECT 1 FROM recall_docs d WHERE d.docid = e.id)
-     ORDER BY id`,
-    [session, from],
+    `${EVENT_ROWS} AND id >= ? ORDER BY id LIMIT ?`,
+    [session, from, limit],
   );
   if (rows.length === 0) return 0;
+  // A step ends with a whole turn: co-changed and fixed-by edges are made within one batch.
+  if (limit > 0 && rows.length === limit) {
+    rows.push(
+      ...all(
+        db,
+        `${EVENT_ROWS} AND id > ? AND turn = ? ORDER BY id`,
+        [session, num(rows.at(-1)!.id), num(rows.at(-1)!.turn)],
+      ),
+    );
+  }
   // Text is bound as UTF-8 bytes and cast in SQL: sql.js encodes a bound string in a JavaScript loop.
   const doc = db.prepare('INSERT INTO recall_docs (docid, parts) VALUES (?, CAST(? AS TEXT))');
   const fts = db.prepare('INSERT INTO recall_fts (docid, body, parts) VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT))');
@@ -87,13 +102,21 @@ export function recordUnits(db: Database, session: number): number {
 
 /** Records whatever is missing for every session (a database made before recall existed). */
 export function recordAll(db: Database): number {
+  return recordSome(db, Number.POSITIVE_INFINITY);
+}
+
+/** Records up to about `max` events (whole sessions' units after them). Returns how many rows. */
+function recordSome(db: Database, max: number): number {
   let n = 0;
   const sessions = all(
     db,
     `SELECT s.key FROM sessions s LEFT JOIN recall_progress p ON p.session = s.key
      WHERE COALESCE(p.last_event, 0) < COALESCE((SELECT id FROM events e WHERE e.session = s.key ORDER BY seq DESC LIMIT 1), 0)`,
   );
-  for (const s of sessions) n += recordEvents(db, num(s.key));
+  for (const s of sessions) {
+    if (n >= max) return n;
+    n += recordEvents(db, num(s.key), undefined, Number.isFinite(max) ? max - n : -1);
+  }
   const unitSessions = all(
     db,
     `SELECT DISTINCT session FROM units u WHERE NOT EXISTS (SELECT 1 FROM recall_docs d WHERE d.docid = u.id + ${UNIT_DOCID_BASE})`,
@@ -118,3 +141,33 @@ export function recordingBehind(db: Database): boolean {
   );
 }
 
+/** Events recorded per step of catchUp: a step is synchronous, so this bounds how long it blocks. */
+const CATCH_UP_STEP = 2_000;
+
+export interface CatchUpOptions {
+  /** Events per step (default 2,000). */
+  step?: number;
+  /** Stops after the current step; what was recorded stays (the progress marks say where). */
+  signal?: AbortSignal;
+  onProgress?: (recorded: number) => void;
+}
+
+/**
+ * Records everything behind, a step at a time, in one transaction (one save), yielding to the event
+ * loop between steps. Loads the tree-sitter grammars first, so code reads' symbols come from them.
+ * Returns how many events and units it recorded.
+ */
+export async function catchUp(store: Store, options: CatchUpOptions = {}): Promise<number> {
+  if (!recordingBehind(store.db)) return 0;
+  await loadSymbolParsers();
+  return store.writeAsync(async (db) => {
+    let total = 0;
+    for (;;) {
+      const n = recordSome(db, options.step ?? CATCH_UP_STEP);
+      total += n;
+      if (n === 0 || options.signal?.aborted) return total;
+      options.onProgress?.(total);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+}

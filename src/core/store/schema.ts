@@ -1,8 +1,10 @@
 // The database schema, as an append-only list of migrations. Never edit a migration that has
 // shipped: add the next one. Each is a small function so a migration can also move data.
 import type { Database } from 'sql.js';
+import { GRAPH_LIFECYCLE_MIGRATION } from './migrations/graph-lifecycle';
 import { PROGRESSIVE_MIGRATION } from './migrations/progressive';
 import { RECALL_MIGRATION } from './migrations/recall';
+import { RECALL_JOINED_MIGRATION } from './migrations/recall-joined';
 
 export interface Migration {
   version: number;
@@ -156,6 +158,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   RECALL_MIGRATION,
   PROGRESSIVE_MIGRATION,
+  RECALL_JOINED_MIGRATION,
+  GRAPH_LIFECYCLE_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

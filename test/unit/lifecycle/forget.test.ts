@@ -3,13 +3,15 @@
 // touched; --dry-run changes nothing.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compactSession } from '../../../src/core/assemble/compact';
 import { distillSession } from '../../../src/core/distill/units';
-import { gc } from '../../../src/core/lifecycle/forget';
+import { ingestPaths } from '../../../src/core/ingest';
+import { gc, lastGcRun } from '../../../src/core/lifecycle/forget';
 import { recall } from '../../../src/core/recall/recall';
 import { all } from '../../../src/core/store/rows';
+import { assistant, jsonl, prompt, text } from '../helpers';
 import { recallFixture, SESSION } from '../recall/fixture';
 
 const T0 = Date.parse('2026-03-10T00:00:00.000Z');
@@ -78,5 +80,87 @@ test('a compaction counts as recall: the turns it shows are touched', async () =
   const touched = all(store.db, 'SELECT DISTINCT turn FROM recall_touches ORDER BY turn').map((t) => Number(t.turn));
   assert.deepEqual(touched, shown.sort());
   assert.ok(all(store.db, 'SELECT at FROM recall_touches').every((t) => t.at === day(5)().toISOString()));
+  store.close();
+});
+
+/** The fixture's last line's uuid: new lines continue the conversation from it. */
+function lastUuid(file: string): string {
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  return String((JSON.parse(lines[lines.length - 1]!) as { uuid: string }).uuid);
+}
+
+function units(store: Awaited<ReturnType<typeof recallFixture>>['store']) {
+  return all(store.db, 'SELECT level, turn_from AS turn, created_at FROM units ORDER BY level, turn_from').map((r) => ({
+    level: Number(r.level),
+    turn: Number(r.turn),
+    at: String(r.created_at),
+  }));
+}
+
+test('a pruned digest stays pruned: the next distillation does not make it again, and a new turn is digested', async () => {
+  const { store, file, dir } = await recallFixture();
+  distillSession(store, SESSION, day(0));
+  gc(store, { now: day(40), forgetAfterDays: 30 });
+  assert.equal(gc(store, { now: day(130), forgetAfterDays: 30, retentionDays: 120 }).pruned, 5);
+  const afterPrune = units(store);
+  assert.deepEqual(afterPrune.map((u) => u.level), [3, 4], 'only the working context and the outline are left');
+
+  // Before the fix, this distillation found five digests missing and wrote them again (archived,
+  // with a fresh clock), so retention had to prune them again 120 days later, forever.
+  const again = distillSession(store, SESSION, day(131));
+  assert.equal(again.digested, 0);
+  assert.deepEqual([...again.pruned].sort(), [1, 2, 3, 4, 5]);
+  assert.deepEqual(units(store), afterPrune, 'nothing is rewritten, not even the working context');
+  assert.ok(again.contextMarkdown.includes("banker's rounding"), 'the working context still covers the pruned turns');
+  const later = gc(store, { now: day(400), forgetAfterDays: 30, retentionDays: 120 });
+  assert.deepEqual([later.forgotten, later.pruned], [0, 0]);
+
+  // A genuinely new turn is still distilled incrementally, and only it.
+  const parent = lastUuid(file);
+  appendFileSync(file, jsonl([prompt({ uuid: 'n1', parent }, 'Add a coupon expiry check'), assistant({ uuid: 'n2', parent: 'n1', messageId: 'mn2' }, text('Coupons now expire at midnight UTC.'))]));
+  await ingestPaths(store, [dir], { workerScript: null });
+  const grown = distillSession(store, SESSION, day(132));
+  assert.equal(grown.digested, 1);
+  assert.deepEqual(digests(store), [{ turn: 6, archived: 0 }]);
+  assert.deepEqual([...grown.pruned].sort(), [1, 2, 3, 4, 5]);
+  store.close();
+});
+
+test('a pruned turn that grows holds new content: it is digested again and its tombstone goes', async () => {
+  const { store, file, dir } = await recallFixture();
+  distillSession(store, SESSION, day(0));
+  gc(store, { now: day(40), forgetAfterDays: 30 });
+  gc(store, { now: day(130), forgetAfterDays: 30, retentionDays: 120 });
+  // The last turn (5) goes on: an assistant line without a new prompt.
+  appendFileSync(file, jsonl([assistant({ uuid: 'g1', parent: lastUuid(file), messageId: 'mg1' }, text('Also: the cookie name is sid.'))]));
+  await ingestPaths(store, [dir], { workerScript: null });
+  const d = distillSession(store, SESSION, day(131));
+  assert.equal(d.digested, 1);
+  assert.deepEqual(digests(store), [{ turn: 5, archived: 0 }]);
+  assert.deepEqual([...d.pruned].sort(), [1, 2, 3, 4]);
+  assert.deepEqual(all(store.db, 'SELECT turn FROM lifecycle_forgotten ORDER BY turn').map((r) => Number(r.turn)), [1, 2, 3, 4]);
+  store.close();
+});
+
+test('a digest archived into the working context (never forgotten) also leaves a tombstone when pruned', async () => {
+  const { store } = await recallFixture();
+  distillSession(store, SESSION, day(0));
+  // Archive turn 1 as the working context does with old turns, without the forget rule.
+  store.write((db) => db.run('UPDATE units SET archived = 1 WHERE level = 2 AND turn_from = 1'));
+  const r = gc(store, { now: day(130), forgetAfterDays: Infinity, retentionDays: 120 });
+  assert.deepEqual(r.changes.map((c) => [c.action, c.turn]), [['prune', 1]], 'Infinity turns forgetting off');
+  assert.equal(distillSession(store, SESSION, day(131)).digested, 0);
+  assert.deepEqual(digests(store).map((d) => d.turn), [2, 3, 4, 5]);
+  store.close();
+});
+
+test('gc records when it ran (a dry run does not count): the extension runs it at most once a day from this', async () => {
+  const { store } = await recallFixture();
+  assert.equal(lastGcRun(store), null);
+  gc(store, { now: day(3), dryRun: true });
+  assert.equal(lastGcRun(store), null);
+  gc(store, { now: day(3) });
+  gc(store, { now: day(5) });
+  assert.equal(lastGcRun(store)?.toISOString(), day(5)().toISOString());
   store.close();
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bm25, parseMatchInfo } from '../../../src/core/recall/bm25';
-import { buildMatch, camelParts, identifierParts } from '../../../src/core/recall/terms';
+import { buildMatch, camelParts, identifierParts, joinedSuffixes } from '../../../src/core/recall/terms';
 import { openStore } from '../../../src/core/store/store';
 
 async function scores(docs: string[], query: string): Promise<Map<number, number>> {
@@ -45,7 +45,15 @@ test('camelCase words are split into parts; snake_case, paths and dotted names b
   assert.deepEqual(camelParts('HTTPServerError'), ['http', 'server', 'error']);
   assert.deepEqual(camelParts('getUserName'), ['get', 'user', 'name']);
   assert.equal(identifierParts('call getUserName and getUserName, then parseJSON'), 'get user name\nparse json');
-  assert.equal(identifierParts('plain words only_here'), '');
+  assert.equal(identifierParts('plain words only'), '');
+  // Paths, dotted and snake_case names also as their joined suffixes: one rare token each.
+  assert.equal(identifierParts('see lib/db/pool.ts and only_here'), 'libdbpoolts dbpoolts poolts onlyhere');
+  // At most six pieces: a long path's head is not how people name it.
+  assert.equal(identifierParts('a/b/c/d/e/f/g.h'), 'cdefgh defgh efgh fgh gh');
+  assert.equal(identifierParts('getUserName in src/getUserName.ts'), 'get user name\nsrcgetusernamets getusernamets');
+  assert.deepEqual(joinedSuffixes(['lib', 'db', 'pool', 'ts']), ['libdbpoolts', 'dbpoolts', 'poolts']);
+  assert.equal(buildMatch('lib/db/pool.ts').terms[0]!.joined, 'parts:libdbpoolts');
+  assert.equal(buildMatch('pool*').terms[0]!.joined, undefined);
   assert.equal(buildMatch('snake_case_value').match, '"snake case value"');
   assert.equal(buildMatch('lib/http/cookieJar.ts').match, '"lib http cookiejar ts" OR "cookie jar"');
   assert.equal(buildMatch('UserName').match, '"username" OR "user name"');

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { recordingBehind } from '../../../src/core/recall/write';
+import { scalar } from '../../../src/core/store/rows';
+import { openStore } from '../../../src/core/store/store';
 import { tempDir } from '../helpers';
 import { recallFixture } from './fixture';
 
@@ -79,4 +82,19 @@ test('gc --dry-run reports what it would change; gc applies it; --now sets the c
   assert.match(prune.stdout, /turn 3: prune u3, last used \d{4}-\d\d-\d\d\n/);
   assert.match(prune.stdout, /did forget 0 digests .* prune 5 archived ones \(older than 120 days\)/);
   assert.equal(loupe(['--db', db, 'gc', '--now', 'yesterday']).code, 2);
+});
+
+test('ingest indexes and graphs what it stored: nothing is left for recall to catch up', async () => {
+  const { dir } = await recallFixture();
+  const db = join(tempDir('loupe-ingest-'), 'loupe.db');
+  const r = loupe(['--db', db, 'ingest', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /indexed \d+ events and units for recall and the graph in/);
+  const store = await openStore(db);
+  assert.equal(recordingBehind(store.db), false);
+  assert.ok(scalar(store.db, 'SELECT COUNT(*) FROM recall_docs') > 0);
+  assert.ok(scalar(store.db, 'SELECT COUNT(*) FROM graph_edges') > 0);
+  store.close();
+  // Nothing new: nothing indexed, and no line about it.
+  assert.doesNotMatch(loupe(['--db', db, 'ingest', dir]).stdout, /indexed/);
 });

@@ -7,6 +7,8 @@ import { distillSession } from '../../../src/core/distill/units';
 import { ingestPaths } from '../../../src/core/ingest';
 import { recall } from '../../../src/core/recall/recall';
 import { related } from '../../../src/core/recall/related';
+import { catchUp, recordAll } from '../../../src/core/recall/write';
+import { RECALL_JOINED_MIGRATION } from '../../../src/core/store/migrations/recall-joined';
 import { all } from '../../../src/core/store/rows';
 import { jsonl, prompt } from '../helpers';
 import { recallFixture, SESSION } from './fixture';
@@ -121,4 +123,60 @@ test('appended events are indexed incrementally when recall next runs, and a re-
   assert.equal(recall(store, 'wombat', { record: false }).hits[0]!.turn, 6);
   assert.equal(recall(store, 'quokka', { record: false }).hits.length, 0);
   store.close();
+});
+
+test('a path is found by its joined token first; a part of it in the middle still by the phrase of its parts', async () => {
+  const { dir, file, store } = await recallFixture();
+  appendFileSync(
+    file,
+    jsonl([
+      prompt({ uuid: 'p1', parent: null }, 'Open lib/db/pool.ts and raise the pool size'),
+      prompt({ uuid: 'p2', parent: 'p1' }, 'The words lib db pool ts in prose are not that path'),
+    ]),
+  );
+  await ingestPaths(store, [dir], { workerScript: null });
+  const turns = (q: string) => recall(store, q, { graphWeight: 0, record: false }).hits.map((h) => h.turn);
+  assert.deepEqual(turns('lib/db/pool.ts'), [6]);
+  assert.deepEqual(turns('pool.ts'), [6]);
+  // Not a suffix of the path: no joined token for it, so the phrase of its parts finds both.
+  assert.deepEqual(new Set(turns('lib/db')), new Set([6, 7]));
+  store.close();
+});
+
+test('migration 7 adds the joined tokens to an index written without them', async () => {
+  const { store } = await recallFixture();
+  recall(store, 'anything', { record: false });
+  const db = store.db;
+  const found = () => all(db, "SELECT docid FROM recall_fts WHERE recall_fts MATCH 'parts:limitsratelimiterts'").length;
+  assert.ok(found() > 0);
+  // The index as version 6 wrote it: camelCase parts only.
+  db.run("UPDATE recall_docs SET parts = '' WHERE docid IN (SELECT docid FROM recall_fts WHERE recall_fts MATCH 'parts:limitsratelimiterts')");
+  db.run("INSERT INTO recall_fts (recall_fts) VALUES ('rebuild')");
+  assert.equal(found(), 0);
+  RECALL_JOINED_MIGRATION.up(db);
+  assert.ok(found() > 0);
+  assert.deepEqual(all(db, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
+  store.close();
+});
+
+test('catching up a step at a time records what one pass records, also after a rewrite', async () => {
+  const snapshot = (db: Parameters<typeof all>[0]) => ({
+    docs: all(db, 'SELECT docid, parts FROM recall_docs ORDER BY docid'),
+    edges: all(db, 'SELECT n1.type || n1.name AS a, n2.type || n2.name AS b, e.kind, e.weight FROM graph_edges e JOIN graph_nodes n1 ON n1.id = e.src JOIN graph_nodes n2 ON n2.id = e.dst ORDER BY a, b, e.kind'),
+  });
+  const stepped = await recallFixture();
+  const whole = await recallFixture();
+  assert.ok((await catchUp(stepped.store, { step: 3 })) > 0);
+  whole.store.write((db) => recordAll(db));
+  assert.deepEqual(snapshot(stepped.store.db), snapshot(whole.store.db));
+  // Rewritten shorter: the session is graphed again, still a step at a time.
+  for (const f of [stepped, whole]) {
+    writeFileSync(f.file, readFileSync(f.file, 'utf8').split('\n').slice(0, -4).join('\n') + '\n');
+    await ingestPaths(f.store, [f.dir], { workerScript: null });
+  }
+  await catchUp(stepped.store, { step: 2 });
+  whole.store.write((db) => recordAll(db));
+  assert.deepEqual(snapshot(stepped.store.db), snapshot(whole.store.db));
+  stepped.store.close();
+  whole.store.close();
 });

@@ -51,11 +51,17 @@ function columnsOf(db: Database, table: string): { name: string; type: string }[
   return (db.exec(`PRAGMA table_info("${table}")`)[0]?.values ?? []).map((r) => ({ name: String(r[1]), type: String(r[2]) }));
 }
 
+/**
+ * Columns a migration derives again from other columns (so their seeded value may change): the
+ * recall index's identifier column, recomputed from the text by migration 7.
+ */
+const DERIVED = new Set(['recall_docs.parts']);
+
 /** The seeded row is still there, with the same value in every column that still exists. */
 function assertSeedSurvived(db: Database, seed: Seed, context: string): void {
   const columns = new Set(columnsOf(db, seed.table).map((c) => c.name));
   assert.ok(columns.size > 0, `${context}: table ${seed.table} disappeared`);
-  const kept = Object.entries(seed.values).filter(([name]) => columns.has(name));
+  const kept = Object.entries(seed.values).filter(([name]) => columns.has(name) && !DERIVED.has(`${seed.table}.${name}`));
   const where = kept.map(([name]) => `"${name}" IS ?`).join(' AND ');
   const found = scalar(db, `SELECT COUNT(*) FROM "${seed.table}" WHERE ${where}`, kept.map(([, v]) => v));
   assert.equal(found, 1, `${context}: the row seeded in ${seed.table} did not survive`);
