@@ -13,6 +13,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const args = new Set(process.argv.slice(2));
@@ -56,6 +57,20 @@ const common = {
   target: 'node20',
 };
 
+/**
+ * The webview toolkit's FAST runtime probes for :focus-visible with an inline <style> element,
+ * which the webview CSP blocks (a CSP violation on every load): webview/ui/focus-visible.ts
+ * answers instead.
+ */
+const toolkitWithoutStyleProbe = {
+  name: 'toolkit-without-style-probe',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/focus\.js$/ }, (args) =>
+      /fast-foundation[\\/]dist[\\/]esm[\\/]utilities[\\/]style$/.test(args.resolveDir) ? { path: fileURLToPath(new URL('./webview/ui/focus-visible.ts', import.meta.url)) } : undefined,
+    );
+  },
+};
+
 const productBundles = [
   {
     ...common,
@@ -72,6 +87,7 @@ const productBundles = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    plugins: [toolkitWithoutStyleProbe],
   },
   {
     ...common,

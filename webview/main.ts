@@ -2,7 +2,12 @@
 // the messages of src/protocol.ts, and builds its DOM with textContent: transcript strings are
 // never parsed as HTML.
 import { parseToWebview, type DidChangeStateNotification, type Envelope, type FromWebviewMessage, type WebviewAction } from '../src/protocol';
-import { budgetAt, fillPercent, formatTokens, gaugeSegments, sliderIndexFor, SLIDER_BUDGETS, timelineBars } from './lib/model';
+import { ActionsPanel, type ActionsMemory } from './actions/panel';
+import { fillPercent, formatTokens, gaugeSegments, timelineBars } from './lib/model';
+import { el } from './ui/dom';
+import { oneLine } from './ui/text';
+import { button as toolkitButton, progress } from './ui/toolkit';
+import { GraphView, type GraphMemory } from './graph/view';
 import { TimelineView, type ZoomMemory } from './timeline/view';
 
 interface VsCodeApi {
@@ -14,10 +19,13 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 /** What survives the view being hidden and shown again. */
 interface ViewMemory {
-  sliderIndex?: number;
+  /** The actions panel's slider, recall query, read window and question. */
+  actions?: ActionsMemory;
   last?: DidChangeStateNotification;
   /** The panel timeline's zoom, per the session it was on. */
   zoom?: ZoomMemory;
+  /** The panel graph's type filter and search, per the session it was on. */
+  graph?: GraphMemory;
 }
 
 const vscode = acquireVsCodeApi();
@@ -45,40 +53,75 @@ function panelTimeline(d: NonNullable<DidChangeStateNotification['selected']>): 
   if (key !== timelineKey) {
     timelineKey = key;
     post({ type: 'requestTimeline', sessionId: d.id });
+    post({ type: 'requestGraph', sessionId: d.id });
   }
   return timeline.element;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; title?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  if (props.title !== undefined) node.title = props.title;
-  node.append(...children);
-  return node;
+// The panel's graph, linked to its timeline: a node's turns are highlighted there.
+let graph: GraphView | undefined;
+
+function panelGraph(): HTMLElement {
+  graph ??= new GraphView(
+    {
+      post,
+      highlightTurns: (turns) => timeline?.highlightTurns(turns),
+      revealTurn: (turn) => timeline?.revealTurn(turn),
+      remember: (g) => remember({ graph: g }),
+    },
+    memory.graph,
+  );
+  return graph.element;
 }
 
-function button(label: string, action: WebviewAction, state: DidChangeStateNotification, title: string): HTMLButtonElement {
-  const b = el('button', { text: label, title });
-  b.dataset.action = action;
-  b.addEventListener('click', () => {
-    const msg: FromWebviewMessage = { type: 'runAction', action };
-    if (state.selected) msg.sessionId = state.selected.id;
-    if (action === 'compact' || action === 'export') msg.budget = budgetAt(memory.sliderIndex ?? sliderIndexFor(state.budget));
-    post(msg);
-  });
-  return b;
+// The actions panel (Compact, Recall, Progressive Read) lives across renders too.
+let actions: ActionsPanel | undefined;
+
+function actionsPanel(state: DidChangeStateNotification): HTMLElement {
+  if (!actions) {
+    // Older memory kept the slider at the top level.
+    const legacy = (memory as { sliderIndex?: number }).sliderIndex;
+    memory.actions ??= legacy === undefined ? {} : { sliderIndex: legacy };
+    const saved = memory.actions;
+    actions = new ActionsPanel(
+      {
+        post,
+        remember: (update) => {
+          Object.assign(saved, update);
+          vscode.setState(memory);
+        },
+        revealTurn: (turn) => timeline?.revealTurn(turn),
+        setReadLevels: (levels) => timeline?.setReadLevels(levels),
+      },
+      saved,
+      state.mode,
+      state.budget,
+    );
+  }
+  actions.update(state);
+  return actions.element;
+}
+
+function actionButton(label: string, action: WebviewAction, title: string, appearance: 'primary' | 'secondary' = 'primary'): HTMLElement {
+  return toolkitButton(label, { appearance, title, data: { action }, onClick: () => post({ type: 'runAction', action }) });
 }
 
 function render(state: DidChangeStateNotification): void {
   const root = document.getElementById('root');
   if (!root) return;
+  // A state push rebuilds the page around the long-lived views: keep the keyboard where it was.
+  const focused = document.activeElement instanceof HTMLElement && actions?.element.contains(document.activeElement) ? document.activeElement : null;
   root.textContent = '';
-  if (state.busy) root.append(el('p', { className: 'busy', text: state.busy }));
+  if (state.busy) root.append(el('p', { className: 'busy' }, progress(state.busy), el('span', { text: state.busy })));
   if (state.sessions.length === 0) {
     root.append(
-      el('p', { text: 'No agent sessions yet. Sessions of this workspace are picked up automatically; or import a transcript.' }),
-      el('div', { className: 'actions' }, button('Import Transcript…', 'import', state, 'Import .jsonl transcripts'), button('Refresh', 'refresh', state, 'Look for new sessions')),
+      el(
+        'div',
+        { className: 'empty-state' },
+        el('h2', { text: 'No agent sessions yet' }),
+        el('p', { className: 'muted', text: 'Claude Code sessions of this workspace are picked up automatically. Import a transcript (.jsonl) to look at another one.' }),
+        el('div', { className: 'act-buttons' }, actionButton('Import Transcript…', 'import', 'Import .jsonl transcripts'), actionButton('Refresh', 'refresh', 'Look for new sessions', 'secondary')),
+      ),
     );
     return;
   }
@@ -117,6 +160,8 @@ function render(state: DidChangeStateNotification): void {
 
     if (state.mode === 'panel') {
       root.append(el('label', { className: 'label', text: `Timeline · ${d.turns.length} turns` }), panelTimeline(d));
+      root.append(actionsPanel(state));
+      root.append(el('label', { className: 'label', text: 'Graph · files, symbols, errors, decisions' }), panelGraph());
     }
 
     // Mini timeline (the sidebar's; the panel has the full one above)
@@ -130,51 +175,38 @@ function render(state: DidChangeStateNotification): void {
       b.style.height = `${bar.height}%`;
       mini.append(b);
     }
-    if (state.mode === 'sidebar') root.append(el('label', { className: 'label', text: `Timeline · ${d.turns.length} turns` }), mini);
+    if (state.mode === 'sidebar') root.append(el('label', { className: 'label', text: `Timeline · ${d.turns.length} turns` }), mini, actionsPanel(state));
     if (state.mode === 'panel') {
-      // The turns as text too: the timeline's index for keyboards and screen readers.
+      // The turns as text too: the timeline's index for keyboards and screen readers. Digests are
+      // markdown: shown as the text they read as, never as markup.
       const list = el('ul', { className: 'turn-list' });
-      for (const t of d.turns) list.append(el('li', { text: `${t.index}. ${t.prompt || '(no prompt)'} — ${formatTokens(t.tokens)}` }));
+      for (const t of d.turns) list.append(el('li', { text: `${t.index}. ${oneLine(t.prompt) || '(no prompt)'} — ${formatTokens(t.tokens)}` }));
       root.append(el('label', { className: 'label', text: 'Turns' }), list);
     }
-
-    // Resolution slider: the budget of Compact and Export, blurry to sharp.
-    const slider = el('input');
-    slider.type = 'range';
-    slider.min = '0';
-    slider.max = String(SLIDER_BUDGETS.length - 1);
-    slider.step = '1';
-    slider.value = String(memory.sliderIndex ?? sliderIndexFor(state.budget));
-    slider.setAttribute('aria-label', 'Resolution (token budget)');
-    const sliderText = el('span', { className: 'slider-text', text: `${formatTokens(budgetAt(Number(slider.value)))} tokens` });
-    slider.addEventListener('input', () => {
-      remember({ sliderIndex: Number(slider.value) });
-      sliderText.textContent = `${formatTokens(budgetAt(Number(slider.value)))} tokens`;
-    });
-    root.append(el('label', { className: 'label', text: 'Resolution' }), el('div', { className: 'slider' }, el('span', { className: 'muted', text: 'blurry' }), slider, el('span', { className: 'muted', text: 'sharp' }), sliderText));
+  } else {
+    root.append(el('p', { className: 'empty-state muted', text: 'Pick a session above to see its context, timeline and actions.' }));
   }
-
-  root.append(
-    el(
-      'div',
-      { className: 'actions' },
-      button('Compact', 'compact', state, 'Compact the session to the budget and open it'),
-      button('Export', 'export', state, 'Copy the compacted session to the clipboard'),
-      button('Recall…', 'recall', state, 'Open an event by its handle (eN)'),
-      button('Progressive Read…', 'progressiveRead', state, 'Read the session blurry to sharp'),
-      ...(state.mode === 'sidebar' ? [button('Visualiser', 'openVisualiser', state, 'Open the full timeline in an editor')] : []),
-    ),
-  );
+  if (focused && focused.isConnected) focused.focus();
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const envelope = parseToWebview(event.data);
   if (!envelope) return;
   const body = envelope.body;
+  if (actions?.receive(body)) return;
+  if (body.type === 'didLoadGraph') {
+    graph?.setData(body.graph);
+    return;
+  }
   if (body.type === 'didLoadTimeline') {
     timeline?.setData(body.timeline, memory.zoom);
     return;
   }
+  if (body.type === 'didLoadEventDetail') {
+    timeline?.showEventDetail(body);
+    return;
+  }
+  if (body.type !== 'didChangeState') return;
   remember({ last: body });
   render(body);
 });

@@ -7,15 +7,16 @@ import {
   clearApiKeyCommand,
   copyEventCommand,
   importCommand,
-  progressiveReadCommand,
   recallCommand,
   refreshCommand,
   setApiKeyCommand,
   showDatabaseCommand,
 } from './commands/misc';
+import { progressiveReadCommand } from './commands/read';
 import { readConfig } from './config';
 import { LoupeDocuments } from './documents';
 import { LoupeHovers } from './hovers';
+import { LifecycleRunner } from './lifecycle';
 import { LiveSessions } from './live';
 import { LoupeSessions } from './sessions';
 import { ContextStatus } from './status';
@@ -33,9 +34,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const workerScript = join(context.extensionUri.fsPath, 'dist', 'parse-worker.js');
   const sessions = new LoupeSessions(databasePath, workerScript, output);
   sessionsRef = sessions;
-  const state = new ViewState(sessions, context.workspaceState);
+  const state = new ViewState(sessions, context.workspaceState, context.secrets);
   const documents = new LoupeDocuments(sessions);
   const live = new LiveSessions(sessions, output);
+  // Forget and retention (loupe.forgetAfterDays, loupe.retentionDays) after ingest, at most daily.
+  context.subscriptions.push(new LifecycleRunner(sessions, output));
   const status = new ContextStatus();
   context.subscriptions.push(sessions, state, documents, live, status);
   context.subscriptions.push(new SidebarProvider(context.extensionUri, state, output), new LoupeHovers(sessions));
@@ -54,11 +57,11 @@ export function activate(context: vscode.ExtensionContext): void {
   register('loupe.openVisualiser', () => VisualiserPanel.show(context.extensionUri, state, output));
   register('loupe.importTranscript', () => importCommand(sessions));
   register('loupe.refreshSessions', () => refreshCommand(sessions, live));
-  register('loupe.compactSession', (s, b) => compactCommand(sessions, state, documents, s, b));
-  register('loupe.exportContext', (s, b) => exportCommand(sessions, state, s, b));
-  register('loupe.recall', (h) => recallCommand(sessions, h));
+  register('loupe.compactSession', (s, b, r) => compactCommand(sessions, state, documents, s, b, r));
+  register('loupe.exportContext', (s, b, r) => exportCommand(sessions, state, s, b, r));
+  register('loupe.recall', (h, scope) => recallCommand(sessions, state, h, scope));
   register('loupe.copyEvent', (h) => copyEventCommand(sessions, h));
-  register('loupe.progressiveRead', () => progressiveReadCommand());
+  register('loupe.progressiveRead', (s, from) => progressiveReadCommand(state.reads, state, s, from));
   register('loupe.setApiKey', () => setApiKeyCommand(context.secrets));
   register('loupe.clearApiKey', () => clearApiKeyCommand(context.secrets));
   register('loupe.showDatabaseLocation', () => showDatabaseCommand(sessions));

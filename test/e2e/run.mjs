@@ -204,7 +204,7 @@ async function main() {
 
     // 3b. The sidebar's own Compact button, at the slider's budget (a message from the webview to the host).
     await frame.locator('input[type="range"]').fill(String(3)); // 8k: SLIDER_BUDGETS[3]
-    await frame.locator('button[data-action="compact"]').click();
+    await frame.locator('[data-action="compact"]').click(); // a toolkit <vscode-button>
     await waitFor('the compaction at the slider budget', async () => {
       const items = await page.locator('.statusbar-item').allTextContents();
       const m = items.map((t) => /Loupe: ([\d,]+) of 8,000 tokens/.exec(t)).find(Boolean);
@@ -291,8 +291,9 @@ async function main() {
     const painted = await waitFor('the visualiser timeline', async () => {
       for (const f of page.frames()) {
         const status = await f.locator('#tl-resolution').textContent({ timeout: 500 }).catch(() => null);
-        const cells = await f.locator('.tl-cell').count().catch(() => 0);
-        if (status && status.startsWith('Showing R4') && cells > 0) return `${status}, ${cells} cells`;
+        // R4 is painted on a canvas: the stage says how many events its bars stand for.
+        const events = Number(await f.locator('.tl-stage').getAttribute('data-events', { timeout: 500 }).catch(() => 0));
+        if (status && status.startsWith('Showing R4') && events > 0) return `${status}, ${events} events drawn`;
       }
       return undefined;
     });

@@ -1,7 +1,8 @@
-// Pure view logic of the visualiser's timeline: which resolution a zoom shows, where each mark goes,
-// how big it is, what is under the pointer, and which turns a dragged range covers. No DOM, no d3:
-// unit-tested in node (test/unit/extension/timeline-model.test.ts).
-import { TIMELINE_LANES, type TimelineEvent, type TimelineLane, type TimelineTurn } from '../../src/protocol';
+// Pure view logic of the visualiser's timeline: which resolution a zoom shows, which turns a dragged
+// range covers, where a revealed turn goes, what a key does. Where the marks go and how they are
+// binned when zoomed out is in timeline-bins.ts. No DOM, no d3: unit-tested in node
+// (test/unit/extension/timeline-model.test.ts).
+import type { TimelineBand, TimelineLane, TimelineTurn } from '../../src/protocol';
 
 export type Resolution = 0 | 1 | 2 | 3 | 4;
 
@@ -29,8 +30,12 @@ export const LANE_LABELS: Record<TimelineLane, string> = {
 export const OUTLINE_BELOW_ZOOM = 1.5;
 /** Pixels per turn at which the timeline turns sharper: R3 below the first, then R2, R1, R0. */
 export const SHARPER_AT_PX = [30, 90, 300] as const;
-/** Above this many marks in view, marks are drawn on a canvas instead of as SVG nodes. */
-export const CANVAS_THRESHOLD = 1500;
+/**
+ * Above this many marks or bars in view, they are painted on a canvas instead of being SVG nodes:
+ * past a few hundred, updating the nodes on every frame of a zoom costs more than a frame
+ * (measured by test/bench/webview.ts).
+ */
+export const CANVAS_THRESHOLD = 500;
 
 /** The resolution a zoom shows: `k` is the zoom factor, `pxPerTurn` the width of one turn on screen. */
 export function resolutionAt(k: number, pxPerTurn: number): Resolution {
@@ -41,87 +46,19 @@ export function resolutionAt(k: number, pxPerTurn: number): Resolution {
   return 0;
 }
 
-export function laneIndex(lane: TimelineLane): number {
-  return TIMELINE_LANES.indexOf(lane);
-}
-
-/** The turn domain [first, last + 1): turn t spans [t, t + 1) on the x axis. */
-export function turnDomain(turns: readonly TimelineTurn[], events: readonly TimelineEvent[]): [number, number] {
+/** The turn domain [first, last + 1): turn t spans [t, t + 1) on the x axis. `eventTurns`: each event's turn. */
+export function turnDomain(turns: readonly TimelineTurn[], eventTurns: readonly number[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const t of turns) {
     lo = Math.min(lo, t.index);
     hi = Math.max(hi, t.index);
   }
-  for (const e of events) {
-    lo = Math.min(lo, e.turn);
-    hi = Math.max(hi, e.turn);
+  for (const t of eventTurns) {
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
   }
   return Number.isFinite(lo) ? [lo, hi + 1] : [0, 1];
-}
-
-/** Each event's x in turn units: the events of a turn spread evenly across it, in order. */
-export function eventPositions(events: readonly TimelineEvent[]): Float64Array {
-  const counts = new Map<number, number>();
-  for (const e of events) counts.set(e.turn, (counts.get(e.turn) ?? 0) + 1);
-  const seen = new Map<number, number>();
-  const pos = new Float64Array(events.length);
-  events.forEach((e, i) => {
-    const n = counts.get(e.turn)!;
-    const k = seen.get(e.turn) ?? 0;
-    seen.set(e.turn, k + 1);
-    pos[i] = e.turn + (k + 0.5) / n;
-  });
-  return pos;
-}
-
-/** A mark's radius: area proportional to tokens, between 1.5 px and `maxRadius`. */
-export function markRadius(tokens: number, maxTokens: number, maxRadius: number): number {
-  if (maxTokens <= 0 || tokens <= 0) return 1.5;
-  return Math.max(1.5, Math.sqrt(tokens / maxTokens) * maxRadius);
-}
-
-/** One turn's tokens in one lane (the R2 view draws these as bars). */
-export interface LaneCell {
-  turn: number;
-  lane: TimelineLane;
-  tokens: number;
-  count: number;
-}
-
-export function laneCells(events: readonly TimelineEvent[]): LaneCell[] {
-  const cells = new Map<string, LaneCell>();
-  for (const e of events) {
-    const key = `${e.turn}:${e.lane}`;
-    const cell = cells.get(key);
-    if (cell) {
-      cell.tokens += e.tokens;
-      cell.count++;
-    } else cells.set(key, { turn: e.turn, lane: e.lane, tokens: e.tokens, count: 1 });
-  }
-  return [...cells.values()];
-}
-
-/** A mark placed on screen, for hit testing (SVG and canvas alike). */
-export interface PlacedMark {
-  index: number;
-  x: number;
-  y: number;
-  r: number;
-}
-
-/** The mark under the pointer: the nearest whose circle (plus `slop` px) holds the point, or -1. */
-export function markAt(marks: readonly PlacedMark[], px: number, py: number, slop = 3): number {
-  let best = -1;
-  let bestD = Infinity;
-  for (const m of marks) {
-    const d = Math.hypot(m.x - px, m.y - py);
-    if (d <= m.r + slop && d < bestD) {
-      best = m.index;
-      bestD = d;
-    }
-  }
-  return best;
 }
 
 /** The whole turns a dragged span [x0, x1] (turn units) touches, clamped to the session; null for none. */
@@ -134,10 +71,24 @@ export function turnRange(x0: number, x1: number, domain: [number, number]): { f
   return { fromTurn, toTurn };
 }
 
-/** The indexes of events whose position lies in [x0, x1] (turn units). */
-export function visibleEvents(positions: Float64Array, x0: number, x1: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < positions.length; i++) if (positions[i]! >= x0 && positions[i]! <= x1) out.push(i);
+/**
+ * R3 periods as drawn: consecutive periods narrower than `minPx` on screen merge into one band (a
+ * long session has hundreds; a band a few pixels wide can say nothing, and each costs nodes on every
+ * frame). A merged band says how many periods it holds; the tooltip still names the one under the pointer.
+ */
+export function mergeBands(bands: readonly TimelineBand[], pxPerTurn: number, minPx: number): TimelineBand[] {
+  const out: TimelineBand[] = [];
+  let count = 0;
+  for (const b of bands) {
+    const last = out.at(-1);
+    if (last && (last.toTurn - last.fromTurn + 1) * pxPerTurn < minPx) {
+      last.toTurn = b.toTurn;
+      last.summary = `${++count} periods: zoom in to read them`;
+      continue;
+    }
+    out.push({ ...b });
+    count = 1;
+  }
   return out;
 }
 
@@ -146,14 +97,77 @@ export function bandAt(bands: readonly { fromTurn: number; toTurn: number }[], t
   return bands.findIndex((b) => turn >= b.fromTurn && turn <= b.toTurn);
 }
 
-/** The free pixels right of each mark before the next mark in its lane (Infinity for the last): room for its label. */
-export function labelRooms(marks: readonly PlacedMark[]): number[] {
-  const rooms = new Array<number>(marks.length).fill(Infinity);
-  const order = marks.map((_, i) => i).sort((a, b) => marks[a]!.y - marks[b]!.y || marks[a]!.x - marks[b]!.x);
-  for (let k = 0; k + 1 < order.length; k++) {
-    const a = marks[order[k]!]!;
-    const b = marks[order[k + 1]!]!;
-    if (a.y === b.y) rooms[order[k]!] = Math.max(0, b.x - b.r - (a.x + a.r) - 6);
+/** A span of consecutive turns [from, to] (inclusive). */
+export interface TurnRun {
+  from: number;
+  to: number;
+}
+
+/** Turns merged into runs of consecutive turns, sorted: one shape per run, not per turn. */
+export function turnRuns(turns: Iterable<number>): TurnRun[] {
+  const sorted = [...new Set(turns)].sort((a, b) => a - b);
+  const runs: TurnRun[] = [];
+  for (const t of sorted) {
+    const last = runs.at(-1);
+    if (last && t === last.to + 1) last.to = t;
+    else runs.push({ from: t, to: t });
   }
-  return rooms;
+  return runs;
+}
+
+/** The turns a progressive read has reached, as runs of consecutive turns read at the same level. */
+export function levelRuns(levels: ReadonlyMap<number, Resolution>): (TurnRun & { level: Resolution })[] {
+  const runs: (TurnRun & { level: Resolution })[] = [];
+  for (const t of [...levels.keys()].sort((a, b) => a - b)) {
+    const level = levels.get(t)!;
+    const last = runs.at(-1);
+    if (last && t === last.to + 1 && last.level === level) last.to = t;
+    else runs.push({ from: t, to: t, level });
+  }
+  return runs;
+}
+
+/** Pixels per turn a revealed turn gets at least: the middle of the R2 range. */
+const REVEAL_PX_PER_TURN = (SHARPER_AT_PX[0] + SHARPER_AT_PX[1]) / 2;
+
+/**
+ * The zoom (d3 transform k, x) that centres `turn` in a plot [left, left + width] showing `domain`
+ * at k = 1, at least R2 sharp; a zoom already sharper is kept. `maxK` is the zoom's own limit.
+ */
+export function revealTransform(turn: number, domain: [number, number], left: number, width: number, currentK: number, maxK: number): { k: number; x: number } {
+  const basePx = width / Math.max(1, domain[1] - domain[0]);
+  const k = Math.min(maxK, Math.max(currentK, OUTLINE_BELOW_ZOOM, REVEAL_PX_PER_TURN / basePx));
+  const centre = left + (turn + 0.5 - domain[0]) * basePx;
+  return { k, x: left + width / 2 - k * centre };
+}
+
+/** What a key does on the focused timeline. */
+export type KeyCommand = { kind: 'pan'; by: number } | { kind: 'zoom'; by: number } | { kind: 'start' } | { kind: 'end' } | { kind: 'clear' };
+
+/** Share of the plot's width one arrow key pans, and the factor one +/− zooms (the toolbar's too). */
+const KEY_PAN = 0.2;
+const KEY_ZOOM = 1.5;
+
+/** ←/→ pan, +/− zoom (= is + unshifted), Home/End go to the ends, Escape clears the selection. */
+export function keyCommand(key: string): KeyCommand | undefined {
+  switch (key) {
+    case 'ArrowLeft':
+      return { kind: 'pan', by: -KEY_PAN };
+    case 'ArrowRight':
+      return { kind: 'pan', by: KEY_PAN };
+    case '+':
+    case '=':
+      return { kind: 'zoom', by: KEY_ZOOM };
+    case '-':
+    case '_':
+      return { kind: 'zoom', by: 1 / KEY_ZOOM };
+    case 'Home':
+      return { kind: 'start' };
+    case 'End':
+      return { kind: 'end' };
+    case 'Escape':
+      return { kind: 'clear' };
+    default:
+      return undefined;
+  }
 }

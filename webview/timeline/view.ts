@@ -1,40 +1,38 @@
-// The visualiser's timeline (d3): x = turns, one lane per kind of event, mark size by tokens.
-// Semantic zoom is the blurry→sharp axis: zoomed out the session is its R4 outline, then its R3
-// periods as bands; zooming in resolves turns to R2 digests, then R1 events, then R0 verbatim.
+// The visualiser's timeline (d3): x = turns, one lane per kind of event, mark size by tokens, the
+// context fill curve above. Semantic zoom is the blurry→sharp axis: zoomed out the session is its
+// R4 outline, then its R3 periods as bands; zooming in resolves turns to R2 digests, then R1
+// events, then R0 verbatim. Only what is in view is drawn, merged per pixel column when zoomed out
+// (timeline-bins.ts), on a canvas when SVG would be too many nodes (glyphs.ts).
 // Every string from the transcript reaches the DOM through textContent (d3 `.text()`), never as HTML.
-// Wheel zooms, shift+drag pans, a plain drag selects a range of turns.
+// Wheel zooms, shift+drag pans, a plain drag selects a range of turns; the keys are in keyCommand.
 import { axisBottom } from 'd3-axis';
 import { brushX, type BrushBehavior } from 'd3-brush';
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { pointer, select, type Selection } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
-import { RANGE_ACTIONS, TIMELINE_LANES, type FromWebviewMessage, type RangeAction, type TimelineData, type TimelineEvent } from '../../src/protocol';
-import { formatTokens } from '../lib/model';
-import {
-  bandAt,
-  CANVAS_THRESHOLD,
-  eventPositions,
-  LANE_LABELS,
-  laneCells,
-  labelRooms,
-  laneIndex,
-  markAt,
-  markRadius,
-  RESOLUTIONS,
-  resolutionAt,
-  turnDomain,
-  turnRange,
-  visibleEvents,
-  type LaneCell,
-  type PlacedMark,
-  type Resolution,
-} from '../lib/timeline';
+import { TIMELINE_LANES, type DidLoadEventDetailNotification, type FromWebviewMessage, type TimelineData, type TimelineTurn } from '../../src/protocol';
+import { bandAt, keyCommand, LANE_LABELS, levelRuns, mergeBands, RESOLUTIONS, resolutionAt, revealTransform, turnDomain, turnRange, turnRuns, type Resolution, type TurnRun } from '../lib/timeline';
+import { binMarks, lowerBound, markAt, markRadius, mergeBins, prepareTimeline, turnsPerBin, type LaneTotals, type PlacedMark, type PreparedTimeline } from '../lib/timeline-bins';
+import { ContextLayer } from './context';
+import { describeAggregate, describeBand, describeBin, describeEvent, describeOutline, describeTurn, type Description } from './describe';
+import { EventDetails } from './details';
+import { Glyphs, type Bar } from './glyphs';
+import { RangeBar } from './range';
+import { clip, drawBands, drawHighlights, drawMarkLabels, drawReadLevels, firstLines, type PlotFrame } from './overlays';
 
+// Vertical layout, top to bottom: the context fill curve, the lanes, the turn axis, the read strip.
+const FILL_H = 44;
+const LANES_TOP = FILL_H + 6;
 const LANE_H = 24;
 const LABEL_W = 92;
 const AXIS_H = 22;
+const READ_H = 8;
 const MAX_R = LANE_H / 2 - 1;
-const RANGE_LABELS: Record<RangeAction, string> = { compact: 'Compact this range', recall: 'Recall in this range', progressiveRead: 'Progressive read from here' };
+/** Marks and bars narrower than this merge with their neighbours (one per pixel column pair and lane). */
+const BIN_PX = 2;
+const COMPACTION_LANE = TIMELINE_LANES.indexOf('compaction');
+/** R3 bands narrower than this merge with their neighbours (mergeBands). */
+const MIN_BAND_PX = 40;
 
 export interface ZoomMemory {
   sessionId: string;
@@ -60,31 +58,47 @@ export class TimelineView {
   private readonly canvas = document.createElement('canvas');
   private readonly svg: Svg;
   private readonly bandsG: G;
-  private readonly cellsG: G;
-  private readonly marksG: G;
   private readonly labelsG: G;
+  private readonly highlightG: G;
+  private readonly readG: G;
   private readonly axisG: G;
   private readonly brushG: G;
   private readonly clipRect: Selection<SVGRectElement, unknown, null, undefined>;
+  private readonly glyphs: Glyphs;
+  private readonly context: ContextLayer;
+  private readonly details: EventDetails;
   private readonly tooltip = h('div', 'tl-tooltip');
-  private readonly rangeBar = h('div', 'tl-range');
+  private readonly rangeBar: RangeBar;
   private readonly detailTitle = h('h3', 'tl-detail-title', 'Hover or click the timeline');
   private readonly detailText = h('pre', 'tl-detail-text');
   private readonly zoomer: ZoomBehavior<SVGSVGElement, unknown>;
   private readonly brusher: BrushBehavior<unknown>;
   private data: TimelineData | undefined;
-  private positions: Float64Array = new Float64Array(0);
-  private cells: LaneCell[] = [];
-  private maxEventTokens = 1;
-  private maxCellTokens = 1;
+  private prep: PreparedTimeline | undefined;
+  /** Lane totals per turn-binning, computed when a zoom first needs it. */
+  private binnings = new Map<number, LaneTotals>();
+  private turnsByIndex = new Map<number, TimelineTurn>();
   private transform: ZoomTransform = zoomIdentity;
+  private bars: Bar[] = [];
   private placed: PlacedMark[] = [];
   private level: Resolution = 4;
   private width = 800;
+  private maxK = 8;
+  /** Height of the lanes; y = 0 is their top in the plot's frame. */
   private readonly height = TIMELINE_LANES.length * LANE_H;
   private x: ScaleLinear<number, number> = scaleLinear();
+  /** Turns emphasised by a linked view (highlightTurns), and the same as runs for drawing. */
+  private highlighted: ReadonlySet<number> = new Set();
+  private highlightRuns: TurnRun[] = [];
+  private readRuns: (TurnRun & { level: Resolution })[] = [];
+  /** The event under the pointer and the one pinned in the detail pane: redrawn when their text arrives. */
+  private hoveredEvent = -1;
+  private pinnedEvent = -1;
+  private lastPointer: { px: number; py: number } | undefined;
 
-  constructor(private readonly post: (message: FromWebviewMessage) => void, private readonly onZoom: (memory: ZoomMemory) => void) {
+  constructor(post: (message: FromWebviewMessage) => void, private readonly onZoom: (memory: ZoomMemory) => void) {
+    this.details = new EventDetails(post, (id) => this.detailArrived(id));
+    this.rangeBar = new RangeBar(post);
     const toolbar = h('div', 'tl-toolbar');
     for (const r of RESOLUTIONS) {
       const li = h('li', 'tl-legend-item');
@@ -107,21 +121,29 @@ export class TimelineView {
 
     this.canvas.className = 'tl-canvas';
     this.svg = select(document.createElementNS('http://www.w3.org/2000/svg', 'svg')).attr('class', 'tl-svg') as unknown as Svg;
-    const lanesG = this.svg.append('g').attr('class', 'tl-lanes');
+    // Everything is drawn in one frame whose y = 0 is the top of the lanes (the fill curve sits above
+    // it, at negative y) and whose x is the SVG's own, so d3-zoom's and d3-brush's pointer is the plot's.
+    const root = this.svg.append('g').attr('class', 'tl-root').attr('transform', `translate(0,${LANES_TOP})`);
+    const lanesG = root.append('g').attr('class', 'tl-lanes');
     TIMELINE_LANES.forEach((lane, i) => {
       lanesG.append('rect').attr('class', `tl-lane-bg${i % 2 ? ' odd' : ''}`).attr('x', 0).attr('y', i * LANE_H).attr('height', LANE_H);
       lanesG.append('text').attr('class', 'tl-lane-label').attr('x', 4).attr('y', i * LANE_H + LANE_H / 2 + 4).text(LANE_LABELS[lane]);
     });
-    // The plot is in the SVG's own coordinates (x from LABEL_W), so d3-zoom's pointer is the plot's;
-    // a clip keeps zoomed-in marks off the lane labels.
-    this.clipRect = this.svg.append('clipPath').attr('id', 'tl-clip').append('rect').attr('x', LABEL_W).attr('y', 0).attr('height', this.height);
-    const plot = this.svg.append('g').attr('class', 'tl-plot');
+    // A clip keeps zoomed-in marks off the lane labels (it clips x only).
+    this.clipRect = root.append('clipPath').attr('id', 'tl-clip').append('rect').attr('x', LABEL_W).attr('y', -LANES_TOP).attr('height', LANES_TOP + this.height + AXIS_H + READ_H);
+    const plot = root.append('g').attr('class', 'tl-plot');
     const clipped = plot.append('g').attr('clip-path', 'url(#tl-clip)');
-    this.cellsG = clipped.append('g').attr('class', 'tl-cells');
-    this.marksG = clipped.append('g').attr('class', 'tl-marks');
+    const barsG = clipped.append('g').attr('class', 'tl-cells');
+    const contextG = clipped.append('g');
+    const marksG = clipped.append('g').attr('class', 'tl-marks');
+    this.glyphs = new Glyphs(this.stage, this.canvas, barsG, marksG);
     this.labelsG = clipped.append('g').attr('class', 'tl-labels');
     this.bandsG = clipped.append('g').attr('class', 'tl-bands');
+    this.context = new ContextLayer(contextG, clipped, lanesG, { top: -LANES_TOP + 2, bottom: -4, lanesHeight: this.height, labelY: COMPACTION_LANE * LANE_H + LANE_H / 2 + 4, laneTop: COMPACTION_LANE * LANE_H + 2, laneBottom: (COMPACTION_LANE + 1) * LANE_H - 2, labelWidth: LABEL_W });
+    this.highlightG = clipped.append('g').attr('class', 'tl-highlights');
     this.axisG = plot.append('g').attr('class', 'tl-axis').attr('transform', `translate(0,${this.height})`);
+    this.readG = clipped.append('g').attr('class', 'tl-read').attr('transform', `translate(0,${this.height + AXIS_H})`);
+    this.readG.append('title').text('Progressive read: the resolution each turn has been read at (faint = blurry, solid = sharp)');
     this.brushG = plot.append('g').attr('class', 'tl-brush');
 
     // Extents are set here (and on resize): d3's defaults read the SVG's size, which a detached node lacks.
@@ -131,8 +153,11 @@ export class TimelineView {
       .filter((event: Event) => event.type === 'wheel' || event.type === 'dblclick' || ((event as MouseEvent).shiftKey && !(event as MouseEvent).button))
       .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
         this.transform = event.transform;
-        if (this.data) this.onZoom({ sessionId: this.data.sessionId, k: event.transform.k, x: event.transform.x });
         this.draw();
+      })
+      // Remembered once a gesture ends, not every frame: VS Code's setState serializes the whole view state.
+      .on('end', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        if (this.data) this.onZoom({ sessionId: this.data.sessionId, k: event.transform.k, x: event.transform.x });
       });
     this.svg.call(this.zoomer).on('dblclick.zoom', null);
     this.brusher = brushX<unknown>()
@@ -143,51 +168,123 @@ export class TimelineView {
     this.svg.on('mousemove', (event: MouseEvent) => this.hover(event, false)).on('mouseleave', () => this.hideTooltip());
     this.svg.on('click', (event: MouseEvent) => this.hover(event, true));
 
-    this.rangeBar.hidden = true;
+    this.stage.tabIndex = 0;
+    this.stage.setAttribute('role', 'group');
+    this.stage.setAttribute('aria-roledescription', 'timeline');
+    this.stage.setAttribute('aria-label', 'Session timeline. Left and right arrows pan, plus and minus zoom, Home and End go to the ends, Escape clears the selection.');
+    this.stage.setAttribute('aria-describedby', this.status.id);
+    this.stage.addEventListener('keydown', (event) => this.key(event));
     this.tooltip.hidden = true;
     this.tooltip.setAttribute('role', 'tooltip');
     this.stage.append(this.canvas, this.svg.node()!, this.tooltip);
+    this.stage.dataset.highlighted = '0';
+    // The harness (test/browser/fake-host.js) defines window.__loupe so tests can drive the linked-view API.
+    const debug = (window as { __loupe?: Record<string, unknown> }).__loupe;
+    if (debug) debug.timeline = this;
     const detail = h('section', 'tl-detail');
     detail.append(this.detailTitle, this.detailText);
-    this.element.append(toolbar, this.stage, this.rangeBar, detail);
+    this.element.append(toolbar, this.stage, this.rangeBar.element, detail);
     new ResizeObserver(() => this.resize()).observe(this.stage);
+    // VS Code switches themes by changing the body's class and the root's style (the variables).
+    const theme = new MutationObserver(() => {
+      this.glyphs.readColours();
+      this.draw();
+    });
+    theme.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    theme.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
   }
 
   setData(data: TimelineData, memory?: ZoomMemory): void {
     const sameSession = this.data?.sessionId === data.sessionId;
     this.data = data;
-    this.positions = eventPositions(data.events);
-    this.cells = laneCells(data.events);
-    this.maxEventTokens = Math.max(1, ...data.events.map((e) => e.tokens));
-    this.maxCellTokens = Math.max(1, ...this.cells.map((c) => c.tokens));
+    this.details.useSession(data.sessionId);
+    const domain = turnDomain(data.turns, data.events.turn);
+    this.prep = prepareTimeline(data.events, domain, TIMELINE_LANES.length, data.contextFill);
+    this.binnings = new Map([[1, this.prep.perTurn]]);
+    this.turnsByIndex = new Map(data.turns.map((t) => [t.index, t]));
+    this.hoveredEvent = this.pinnedEvent = -1;
+    delete this.status.dataset.level;
+    this.glyphs.readColours();
     this.resize();
     if (!sameSession) {
-      this.rangeBar.hidden = true;
+      this.rangeBar.hide();
       const t = memory && memory.sessionId === data.sessionId ? zoomIdentity.translate(memory.x, 0).scale(memory.k) : zoomIdentity;
       this.zoomTo(t);
     } else this.draw();
   }
 
+  /** The host answered `requestEventDetail`. */
+  showEventDetail(message: DidLoadEventDetailNotification): void {
+    this.details.receive(message);
+  }
+
+  // ── linked views: the graph, the actions panel and the progressive read drive these ──
+
+  /** Emphasises these turns across all lanes (a tinted column each, the rest dimmed); null clears. */
+  highlightTurns(turns: readonly number[] | null): void {
+    this.highlighted = new Set(turns ?? []);
+    this.highlightRuns = turnRuns(this.highlighted);
+    this.stage.dataset.highlighted = String(this.highlighted.size);
+    this.stage.classList.toggle('dimmed', this.highlighted.size > 0);
+    this.draw();
+  }
+
+  /** Pans and zooms so that `turn` is centred and at least R2 sharp, and highlights it. */
+  revealTurn(turn: number): void {
+    this.highlightTurns([turn]);
+    if (!this.prep) return;
+    const t = revealTransform(turn, this.prep.domain, LABEL_W, this.width, this.transform.k, this.maxK);
+    this.zoomTo(zoomIdentity.translate(t.x, 0).scale(t.k));
+  }
+
+  /** Shows, per turn, the resolution a progressive read has reached (a strip under the axis); null clears. */
+  setReadLevels(levels: ReadonlyMap<number, 0 | 1 | 2 | 3 | 4> | null): void {
+    this.readRuns = levels ? levelRuns(levels) : [];
+    this.stage.dataset.readTurns = String(levels?.size ?? 0);
+    drawReadLevels(this.readG, this.readRuns, { x: this.x, left: LABEL_W, width: this.width, height: this.height }, READ_H);
+  }
+
+  // ── zoom, layout, drawing ──
+
   private zoomTo(t: ZoomTransform): void {
     this.svg.call(this.zoomer.transform, t);
+  }
+
+  private key(event: KeyboardEvent): void {
+    const command = keyCommand(event.key);
+    if (!command || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const { k } = this.transform;
+    switch (command.kind) {
+      case 'pan':
+        this.zoomer.translateBy(this.svg, (-command.by * this.width) / k, 0);
+        return;
+      case 'zoom':
+        this.zoomer.scaleBy(this.svg, command.by);
+        return;
+      case 'start':
+        return this.zoomTo(zoomIdentity.translate(LABEL_W - k * LABEL_W, 0).scale(k));
+      case 'end':
+        return this.zoomTo(zoomIdentity.translate(LABEL_W + this.width - k * (LABEL_W + this.width), 0).scale(k));
+      case 'clear':
+        this.brushG.call(this.brusher.move, null);
+        this.rangeBar.hide();
+        this.hideTooltip();
+    }
   }
 
   private resize(): void {
     this.width = Math.max(200, (this.stage.clientWidth || 800) - LABEL_W);
     const total = this.width + LABEL_W;
-    this.svg.attr('width', total).attr('height', this.height + AXIS_H).attr('viewBox', `0 0 ${total} ${this.height + AXIS_H}`);
+    const svgH = LANES_TOP + this.height + AXIS_H + READ_H + 2;
+    this.svg.attr('width', total).attr('height', svgH).attr('viewBox', `0 0 ${total} ${svgH}`);
     this.svg.selectAll('.tl-lane-bg').attr('width', total);
-    const ratio = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(this.width * ratio);
-    this.canvas.height = Math.round(this.height * ratio);
-    this.canvas.style.width = `${this.width}px`;
-    this.canvas.style.height = `${this.height}px`;
     this.canvas.style.left = `${LABEL_W}px`;
-    const turns = this.data ? turnDomain(this.data.turns, this.data.events) : ([0, 1] as [number, number]);
-    const nTurns = turns[1] - turns[0];
+    this.canvas.style.top = `${LANES_TOP}px`;
+    const domain = this.prep?.domain ?? [0, 1];
     // Zoomable far enough that one turn can take 600 px (R0), never less than 8×.
-    const maxK = Math.max(8, (nTurns * 600) / this.width);
-    this.zoomer.scaleExtent([1, maxK]).translateExtent(this.plotExtent()).extent(this.plotExtent());
+    this.maxK = Math.max(8, ((domain[1] - domain[0]) * 600) / this.width);
+    this.zoomer.scaleExtent([1, this.maxK]).translateExtent(this.plotExtent()).extent(this.plotExtent());
     this.brusher.extent(this.plotExtent());
     this.clipRect.attr('width', this.width);
     this.brushG.call(this.brusher);
@@ -199,225 +296,151 @@ export class TimelineView {
   }
 
   private draw(): void {
-    const data = this.data;
-    if (!data) return;
-    const domain = turnDomain(data.turns, data.events);
-    const base = scaleLinear().domain(domain).range([LABEL_W, LABEL_W + this.width]);
+    const { data, prep } = this;
+    if (!data || !prep) return;
+    const base = scaleLinear().domain(prep.domain).range([LABEL_W, LABEL_W + this.width]);
     this.x = this.transform.rescaleX(base);
-    const pxPerTurn = this.x(domain[0] + 1) - this.x(domain[0]);
+    const pxPerTurn = this.x(prep.domain[0] + 1) - this.x(prep.domain[0]);
     this.level = resolutionAt(this.transform.k, pxPerTurn);
     const v0 = this.x.invert(LABEL_W);
     const v1 = this.x.invert(LABEL_W + this.width);
     this.axisG.call(axisBottom(this.x).ticks(Math.min(12, Math.ceil(v1 - v0))).tickFormat((d) => (Number.isInteger(+d) ? `turn ${+d}` : '')));
 
+    if (this.status.dataset.level !== String(this.level)) this.showLevel(data);
+
+    this.bars = this.level >= 2 ? this.visibleBars(prep, pxPerTurn, v0, v1) : [];
+    this.placed = this.level <= 1 ? this.visibleMarks(data, prep, v0, v1) : [];
+    this.glyphs.render(this.bars, this.placed, { level: this.level, events: data.events, highlighted: this.highlighted, left: LABEL_W, width: this.width, height: this.height });
+    const frame: PlotFrame = { x: this.x, left: LABEL_W, width: this.width, height: this.height };
+    // R0: each event's label beside its mark (SVG marks only: a canvas has no text to select or read).
+    drawMarkLabels(this.labelsG, this.level === 0 && this.stage.dataset.render === 'svg' ? this.placed : [], data.events.label);
+    const bands =
+      this.level === 4
+        ? [{ fromTurn: prep.domain[0], toTurn: prep.domain[1] - 1, summary: firstLines(data.outline, 3) || data.title }]
+        : this.level === 3
+          ? mergeBands(data.bands, pxPerTurn, MIN_BAND_PX).filter((b) => b.toTurn + 1 >= v0 && b.fromTurn <= v1)
+          : [];
+    drawBands(this.bandsG, bands, this.level, frame);
+    this.context.draw(data, prep, this.x, v0, v1, LABEL_W + this.width);
+    drawHighlights(this.highlightG, this.highlightRuns, frame, LANES_TOP);
+    drawReadLevels(this.readG, this.readRuns, frame, READ_H);
+  }
+
+  /** The status line and the legend follow the resolution (written only when it changes: a zoom redraws every frame). */
+  private showLevel(data: TimelineData): void {
     const r = RESOLUTIONS.find((x) => x.level === this.level)!;
-    this.status.textContent = `Showing ${r.name} · ${r.what}`;
+    this.status.textContent = `Showing ${r.name} · ${r.what}${data.eventsOmitted ? ` · the oldest ${data.eventsOmitted.toLocaleString('en-US')} events not shown` : ''}`;
     this.status.dataset.level = String(this.level);
     this.element.dataset.level = String(this.level);
     for (const li of this.legend.children) li.classList.toggle('active', (li as HTMLElement).dataset.level === String(this.level));
-
-    this.drawBands(data, domain);
-    this.drawCells(v0, v1);
-    this.drawMarks(data, v0, v1);
   }
 
-  private drawBands(data: TimelineData, domain: [number, number]): void {
-    const bands =
-      this.level === 4
-        ? [{ fromTurn: domain[0], toTurn: domain[1] - 1, summary: firstLines(data.outline, 3) || data.title }]
-        : this.level === 3
-          ? data.bands
-          : [];
-    const x = this.x;
-    const sel = this.bandsG
-      .attr('class', `tl-bands r${this.level}`)
-      .selectAll<SVGGElement, (typeof bands)[number]>('g.tl-band')
-      .data(bands)
-      .join((enter) => {
-        const g = enter.append('g').attr('class', 'tl-band');
-        g.append('rect');
-        g.append('text');
-        return g;
-      });
-    sel.select('rect').attr('x', (b) => x(b.fromTurn) + 1).attr('y', 2).attr('width', (b) => Math.max(1, x(b.toTurn + 1) - x(b.fromTurn) - 2)).attr('height', this.height - 4);
-    sel
-      .select('text')
-      .attr('x', (b) => Math.max(LABEL_W + 4, x(b.fromTurn) + 6))
-      .attr('y', this.height / 2)
-      // A band partly off screen labels only its visible part.
-      .text((b) => clip(b.summary, (Math.min(x(b.toTurn + 1), LABEL_W + this.width) - Math.max(x(b.fromTurn), LABEL_W) - 12) / 6.5));
-  }
-
-  private drawCells(v0: number, v1: number): void {
-    // R4–R2: a bar per turn and lane, its height by tokens; blurred at R4/R3 (CSS), sharp at R2.
-    const cells = this.level >= 2 ? this.cells.filter((c) => c.turn + 1 >= v0 && c.turn <= v1) : [];
-    const x = this.x;
-    const w = Math.max(1, x(1) - x(0) - 1);
-    this.cellsG
-      .attr('class', `tl-cells r${this.level}`)
-      .selectAll<SVGRectElement, LaneCell>('rect')
-      .data(cells)
-      .join('rect')
-      .attr('class', (c) => `tl-cell lane-${c.lane}`)
-      .attr('x', (c) => x(c.turn))
-      .attr('width', w)
-      .attr('height', (c) => Math.max(2, Math.sqrt(c.tokens / this.maxCellTokens) * (LANE_H - 4)))
-      .attr('y', (c) => laneIndex(c.lane) * LANE_H + LANE_H - 2 - Math.max(2, Math.sqrt(c.tokens / this.maxCellTokens) * (LANE_H - 4)));
-  }
-
-  private drawMarks(data: TimelineData, v0: number, v1: number): void {
-    const x = this.x;
-    const visible = this.level <= 1 ? visibleEvents(this.positions, v0, v1) : [];
-    this.placed = visible.map((i) => {
-      const e = data.events[i]!;
-      return { index: i, x: x(this.positions[i]!), y: laneIndex(e.lane) * LANE_H + LANE_H / 2, r: markRadius(e.tokens, this.maxEventTokens, MAX_R) };
-    });
-    const useCanvas = this.placed.length > CANVAS_THRESHOLD;
-    this.stage.dataset.render = useCanvas ? 'canvas' : 'svg';
-    this.stage.dataset.marks = String(this.placed.length);
-    const ctx = this.canvas.getContext('2d');
-    if (ctx) {
-      const ratio = window.devicePixelRatio || 1;
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      ctx.clearRect(0, 0, this.width, this.height);
-      if (useCanvas) this.paintCanvas(ctx, data);
+  /** R4–R2: per lane, a bar per turn, or per bin of turns when a turn is narrower than BIN_PX. */
+  private visibleBars(prep: PreparedTimeline, pxPerTurn: number, v0: number, v1: number): Bar[] {
+    const perBin = turnsPerBin(pxPerTurn, BIN_PX);
+    let totals = this.binnings.get(perBin);
+    if (!totals) this.binnings.set(perBin, (totals = mergeBins(prep.perTurn, perBin)));
+    const { first, lanes, tokens, counts, max } = totals;
+    const b0 = Math.max(0, Math.floor((v0 - first) / perBin));
+    const b1 = Math.min(totals.bins - 1, Math.floor((v1 - first) / perBin));
+    const bars: Bar[] = [];
+    for (let b = b0; b <= b1; b++) {
+      const from = first + b * perBin;
+      const x0 = this.x(from);
+      const w = this.x(from + perBin) - x0;
+      for (let lane = 0; lane < lanes; lane++) {
+        const cell = b * lanes + lane;
+        if (!counts[cell]) continue;
+        const hgt = Math.max(2, Math.sqrt(tokens[cell]! / Math.max(1, max)) * (LANE_H - 4));
+        bars.push({ x: x0, y: lane * LANE_H + LANE_H - 2 - hgt, w: Math.max(1, w), h: hgt, lane, tokens: tokens[cell]!, count: counts[cell]!, fromTurn: from, toTurn: from + perBin - 1 });
+      }
     }
-    const marks = useCanvas ? [] : this.placed;
-    this.marksG
-      .selectAll<SVGCircleElement, PlacedMark>('circle')
-      .data(marks, (m) => String(m.index))
-      .join('circle')
-      .attr('class', (m) => markClass(data.events[m.index]!, this.level))
-      .attr('cx', (m) => m.x)
-      .attr('cy', (m) => m.y)
-      .attr('r', (m) => m.r)
-      .attr('data-event', (m) => String(data.events[m.index]!.id));
-    // R0: the first words of each event beside its mark, as many as fit before the next mark.
-    const rooms = labelRooms(marks);
-    const labels = this.level === 0 && marks.length <= 400 ? marks.map((m, i) => ({ m, chars: Math.min(60, rooms[i]! / 6.2) })).filter((l) => l.chars >= 4) : [];
-    this.labelsG
-      .selectAll<SVGTextElement, { m: PlacedMark; chars: number }>('text')
-      .data(labels, (l) => String(l.m.index))
-      .join('text')
-      .attr('class', 'tl-mark-label')
-      .attr('x', (l) => l.m.x + l.m.r + 3)
-      .attr('y', (l) => l.m.y + 4)
-      .text((l) => clip(data.events[l.m.index]!.r0.replace(/\s+/g, ' '), l.chars));
+    return bars;
   }
 
-  private paintCanvas(ctx: CanvasRenderingContext2D, data: TimelineData): void {
-    const style = getComputedStyle(this.element);
-    const colours = new Map(TIMELINE_LANES.map((l) => [l, style.getPropertyValue(`--lane-${l}`).trim() || '#888']));
-    ctx.globalAlpha = 0.75;
-    for (const m of this.placed) {
-      ctx.fillStyle = colours.get(data.events[m.index]!.lane)!;
-      ctx.beginPath();
-      ctx.arc(m.x - LABEL_W, m.y, m.r, 0, Math.PI * 2);
-      ctx.fill();
-    }
-    ctx.globalAlpha = 1;
+  /** R1/R0: the events in view, those sharing a pixel column (per lane) merged into one mark. */
+  private visibleMarks(data: TimelineData, prep: PreparedTimeline, v0: number, v1: number): PlacedMark[] {
+    const { xo, maxEventTokens } = prep;
+    const lo = lowerBound(xo.x, v0);
+    const hi = lowerBound(xo.x, v1);
+    const e = data.events;
+    return binMarks(xo, lo, hi, e.lane, e.tokens, e.turn, this.x, BIN_PX).map((m) => ({ ...m, y: m.lane * LANE_H + LANE_H / 2, r: markRadius(m.tokens, maxEventTokens, MAX_R) }));
   }
+
+  // ── pointer: tooltip, detail pane, range selection ──
 
   /** The tooltip (hover) or the detail pane (click): what is under the pointer, at the resolution shown. */
   private hover(event: MouseEvent, pin: boolean): void {
+    const [px, svgY] = pointer(event, this.svg.node());
+    this.describeAt(px, svgY - LANES_TOP, pin);
+  }
+
+  private describeAt(px: number, py: number, pin: boolean): void {
     const data = this.data;
     if (!data) return;
-    const [px, py] = pointer(event, this.svg.node());
+    this.lastPointer = { px, py };
     if (px < LABEL_W || py < 0 || py > this.height) return this.hideTooltip();
     const turn = Math.floor(this.x.invert(px));
-    let title = '';
-    let lines: string[] = [];
-    let omitted = false;
-    if (this.level === 4) {
-      title = `R4 outline · ${data.title}`;
-      lines = [data.outline];
-    } else if (this.level === 3) {
+    const row = Math.floor(py / LANE_H);
+    const bar = this.bars.find((b) => b.lane === row && px >= b.x && px < b.x + b.w);
+    let d: Description | undefined;
+    this.hoveredEvent = -1;
+    if (this.level === 4) d = describeOutline(data);
+    else if (this.level === 3) {
       const b = bandAt(data.bands, turn);
-      if (b < 0) return this.hideTooltip();
-      const band = data.bands[b]!;
-      title = `R3 · turns ${band.fromTurn}–${band.toTurn}`;
-      lines = [band.summary];
+      if (b >= 0) d = describeBand(data.bands[b]!);
     } else if (this.level === 2) {
-      const t = data.turns.find((x) => x.index === turn);
-      if (!t) return this.hideTooltip();
-      title = `R2 · turn ${t.index} · ${formatTokens(t.tokens)} tokens${t.archived ? ' · archived into R3' : ''}`;
-      lines = [t.digest];
+      const t = this.turnsByIndex.get(turn);
+      if (t) d = describeTurn(t);
     } else {
-      const i = markAt(this.placed, px, py);
-      if (i < 0) return this.hideTooltip();
-      const e = data.events[i]!;
-      const head = `e${e.id} · ${e.kind}${e.toolName ? ` · ${e.toolName}` : ''} · turn ${e.turn} · ${formatTokens(e.tokens)} tokens`;
-      if (e.omitted && this.level === 1) {
-        omitted = true;
-        const o = e.omitted;
-        title = `Omitted output · ${o.toolName}`;
-        lines = [
-          o.placeholder,
-          `${o.lines} line${o.lines === 1 ? '' : 's'} · errors: ${o.isError ? 'yes' : 'no'} · recall ${o.handle}`,
-          '── first lines ──',
-          ...o.firstLines,
-          ...(o.lastLines.length ? ['── last lines ──', ...o.lastLines] : []),
-          `Recall full output: ${o.handle}`,
-        ];
-      } else {
-        title = `R${this.level} · ${head}`;
-        lines = [this.level === 0 ? e.r0 : e.r1 || '(dropped at R1)'];
+      const m = markAt(this.placed, px, py);
+      if (m && m.count > 1) d = describeAggregate(m);
+      else if (m) {
+        this.hoveredEvent = m.index;
+        if (pin) this.pinnedEvent = m.index;
+        d = describeEvent(data, m.index, this.level, this.details.get(data.events.id[m.index]!));
       }
     }
+    if (!d) return this.hideTooltip();
+    if (bar) d = { ...d, lines: [describeBin(bar), ...d.lines] };
     if (pin) {
-      this.detailTitle.textContent = title;
-      this.detailText.textContent = lines.join('\n');
+      if (this.hoveredEvent < 0) this.pinnedEvent = -1;
+      this.detailTitle.textContent = d.title;
+      this.detailText.textContent = d.lines.join('\n');
     }
     this.tooltip.textContent = '';
-    this.tooltip.classList.toggle('omitted', omitted);
-    this.tooltip.append(h('strong', 'tl-tooltip-title', title), h('pre', 'tl-tooltip-text', clip(lines.join('\n'), 1200)));
+    this.tooltip.classList.toggle('omitted', d.omitted);
+    this.tooltip.append(h('strong', 'tl-tooltip-title', d.title), h('pre', 'tl-tooltip-text', clip(d.lines.join('\n'), 1200)));
     this.tooltip.hidden = false;
-    const left = Math.min(px + 14, Math.max(0, this.stage.clientWidth - 360));
-    this.tooltip.style.left = `${left}px`;
-    this.tooltip.style.top = `${py + 14}px`;
+    this.tooltip.style.left = `${Math.min(px + 14, Math.max(0, this.stage.clientWidth - 360))}px`;
+    this.tooltip.style.top = `${py + LANES_TOP + 14}px`;
+  }
+
+  /** An event's text arrived: refresh the tooltip and the detail pane if they are still about it. */
+  private detailArrived(eventId: number): void {
+    const data = this.data;
+    if (!data) return;
+    if (this.pinnedEvent >= 0 && data.events.id[this.pinnedEvent] === eventId) {
+      const d = describeEvent(data, this.pinnedEvent, this.level, this.details.get(eventId));
+      this.detailTitle.textContent = d.title;
+      this.detailText.textContent = d.lines.join('\n');
+    }
+    if (this.hoveredEvent >= 0 && data.events.id[this.hoveredEvent] === eventId && !this.tooltip.hidden && this.lastPointer) {
+      this.describeAt(this.lastPointer.px, this.lastPointer.py, false);
+    }
   }
 
   private hideTooltip(): void {
     this.tooltip.hidden = true;
+    this.hoveredEvent = -1;
   }
 
   private brushed(selection: [number, number] | null, byUser: boolean): void {
     if (!byUser) return;
-    const data = this.data;
-    const range = selection && data ? turnRange(this.x.invert(selection[0]), this.x.invert(selection[1]), turnDomain(data.turns, data.events)) : null;
-    this.rangeBar.textContent = '';
-    if (!range || !data) {
-      this.rangeBar.hidden = true;
-      return;
-    }
-    const label = range.fromTurn === range.toTurn ? `Turn ${range.fromTurn}` : `Turns ${range.fromTurn}–${range.toTurn}`;
-    this.rangeBar.append(h('span', 'tl-range-label', label));
-    for (const action of RANGE_ACTIONS) {
-      const b = h('button', action === 'compact' ? '' : 'secondary', RANGE_LABELS[action]);
-      b.dataset.rangeAction = action;
-      b.addEventListener('click', () => this.post({ type: 'runRangeAction', action, sessionId: data.sessionId, ...range }));
-      this.rangeBar.append(b);
-    }
-    this.rangeBar.hidden = false;
+    const range = selection && this.prep ? turnRange(this.x.invert(selection[0]), this.x.invert(selection[1]), this.prep.domain) : null;
+    if (!range || !this.data) return this.rangeBar.hide();
+    let tokens = 0;
+    for (let t = range.fromTurn; t <= range.toTurn; t++) tokens += this.turnsByIndex.get(t)?.tokens ?? 0;
+    this.rangeBar.show(this.data.sessionId, range, tokens);
   }
-}
-
-/** At R1 an omitted output is drawn hollow (its text is behind a recall handle); at R0 it is whole. */
-function markClass(e: TimelineEvent, level: Resolution): string {
-  return `tl-mark lane-${e.lane}${e.omitted && level === 1 ? ' omitted' : ''}${e.isError ? ' error' : ''}`;
-}
-
-function clip(s: string, max: number): string {
-  const n = Math.floor(max);
-  if (n <= 1) return '';
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}
-
-function firstLines(text: string, n: number): string {
-  return text
-    .split('\n')
-    .map((l) => l.replace(/^[#>*\-\s]+/, '').replace(/\*\*|__|`/g, '').trim())
-    .filter(Boolean)
-    .slice(0, n)
-    .join(' · ');
 }

@@ -51,13 +51,32 @@ export async function pickBudget(arg: unknown): Promise<number | undefined> {
   return typed === undefined ? undefined : parseBudget(typed);
 }
 
+/** Turns `fromTurn`..`toTurn` a compaction is limited to (a range selected on the timeline). */
+export interface TurnRange {
+  fromTurn?: number;
+  toTurn?: number;
+}
+
+function rangeOf(arg: unknown): TurnRange {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const { fromTurn, toTurn } = arg as Record<string, unknown>;
+  const range: TurnRange = {};
+  if (typeof fromTurn === 'number' && Number.isSafeInteger(fromTurn)) range.fromTurn = fromTurn;
+  if (typeof toTurn === 'number' && Number.isSafeInteger(toTurn)) range.toTurn = toTurn;
+  return range;
+}
+
+function rangeLabel(range: TurnRange): string {
+  return range.fromTurn !== undefined || range.toTurn !== undefined ? ` (turns ${range.fromTurn ?? 1}–${range.toTurn ?? 'end'})` : '';
+}
+
 /** Runs the compaction under a cancellable progress notification. Undefined when cancelled or failed (the user was told). */
-async function compactWithProgress(sessions: LoupeSessions, sessionId: string, budget: number): Promise<CompactResult | undefined> {
+async function compactWithProgress(sessions: LoupeSessions, sessionId: string, budget: number, range: TurnRange = {}): Promise<CompactResult | undefined> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Loupe: compacting to ${formatTokens(budget)} tokens`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Loupe: compacting${rangeLabel(range)} to ${formatTokens(budget)} tokens`, cancellable: true },
     async (_progress, token) => {
       try {
-        const result = await compactSession(await sessions.open(), sessionId, { budget });
+        const result = await compactSession(await sessions.open(), sessionId, { budget, ...range });
         return token.isCancellationRequested ? undefined : result;
       } catch (err) {
         const message = err instanceof BudgetTooSmallError ? `${err.message} Pick a larger budget.` : (err as Error).message;
@@ -68,14 +87,17 @@ async function compactWithProgress(sessions: LoupeSessions, sessionId: string, b
   );
 }
 
-export async function compactCommand(sessions: LoupeSessions, state: ViewState, documents: LoupeDocuments, sessionArg?: unknown, budgetArg?: unknown): Promise<vscode.Uri | undefined> {
+/** Compact Session…: the session (or, with a range argument, turns fromTurn..toTurn of it) in a `loupe:` document. */
+export async function compactCommand(sessions: LoupeSessions, state: ViewState, documents: LoupeDocuments, sessionArg?: unknown, budgetArg?: unknown, rangeArg?: unknown): Promise<vscode.Uri | undefined> {
   const sessionId = await pickSession(state, sessionArg, 'Session to compact');
   if (!sessionId) return undefined;
   const budget = await pickBudget(budgetArg);
   if (!budget) return undefined;
-  const result = await compactWithProgress(sessions, sessionId, budget);
+  const range = rangeOf(rangeArg);
+  const result = await compactWithProgress(sessions, sessionId, budget, range);
   if (!result) return undefined;
-  const uri = compactUri(sessionId, budget);
+  const base = compactUri(sessionId, budget);
+  const uri = range.fromTurn !== undefined || range.toTurn !== undefined ? base.with({ query: `${base.query}&turns=${range.fromTurn ?? 1}-${range.toTurn ?? ''}` }) : base;
   documents.set(uri, result.markdown);
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { preview: false });
@@ -86,15 +108,16 @@ export async function compactCommand(sessions: LoupeSessions, state: ViewState, 
   return uri;
 }
 
-export async function exportCommand(sessions: LoupeSessions, state: ViewState, sessionArg?: unknown, budgetArg?: unknown): Promise<number | undefined> {
+export async function exportCommand(sessions: LoupeSessions, state: ViewState, sessionArg?: unknown, budgetArg?: unknown, rangeArg?: unknown): Promise<number | undefined> {
   const sessionId = await pickSession(state, sessionArg, 'Session to export');
   if (!sessionId) return undefined;
   const budget = typeof budgetArg === 'number' && budgetArg > 0 ? budgetArg : readConfig().tokenBudget;
-  const result = await compactWithProgress(sessions, sessionId, budget);
+  const range = rangeOf(rangeArg);
+  const result = await compactWithProgress(sessions, sessionId, budget, range);
   if (!result) return undefined;
   await vscode.env.clipboard.writeText(result.markdown);
   void vscode.window.showInformationMessage(
-    `Loupe: copied ${result.tokens.toLocaleString('en-US')} tokens to the clipboard (budget ${budget.toLocaleString('en-US')}, ` +
+    `Loupe: copied${rangeLabel(range)} ${result.tokens.toLocaleString('en-US')} tokens to the clipboard (budget ${budget.toLocaleString('en-US')}, ` +
       `session ${result.sessionTokens.toLocaleString('en-US')} tokens).`,
   );
   return result.tokens;

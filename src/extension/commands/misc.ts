@@ -1,32 +1,115 @@
-// The other commands: Recall…, Progressive Read…, Import Transcript…, Refresh Sessions, the API
-// key, and Show Database Location.
+// The other commands: Recall…, Import Transcript…, Refresh Sessions, the API key, and Show
+// Database Location. (Progressive Read… is in read.ts.)
 import * as vscode from 'vscode';
+import { originalText } from '../../core/recall/recall';
 import { verbatimText } from '../../core/source';
-import { recallUri, type LoupeDocuments } from '../documents';
+import { recallUri } from '../documents';
+import { recallItems } from '../lib/actions';
 import { parseHandle } from '../lib/placeholders';
+import { debounce } from '../lib/workspace';
 import type { LiveSessions } from '../live';
 import type { LoupeSessions } from '../sessions';
+import type { ViewState } from '../views/state';
 
-/** Recall…: opens an event's verbatim original by its handle (`e512`). */
-export async function recallCommand(sessions: LoupeSessions, arg?: unknown): Promise<vscode.Uri | undefined> {
-  let handle = typeof arg === 'string' ? parseHandle(arg) : typeof arg === 'number' ? arg : undefined;
-  if (handle === undefined) {
-    const typed = await vscode.window.showInputBox({
-      prompt: 'Recall an event by its handle: the eN in a placeholder or a ↗ anchor of a compacted session',
-      placeHolder: 'e512',
-      validateInput: (v) => (parseHandle(v) === undefined ? 'A handle such as e512' : undefined),
-    });
-    if (typed === undefined) return undefined;
-    handle = parseHandle(typed);
+/**
+ * Recall…: a handle (`e512`) opens that event's verbatim original; free text searches the current
+ * session (core recall: full text + graph), live in a QuickPick, and the picked hit opens.
+ */
+export async function recallCommand(sessions: LoupeSessions, state: ViewState, arg?: unknown, scopeArg?: unknown): Promise<vscode.Uri | undefined> {
+  const scope = recallScope(scopeArg);
+  const handle = typeof arg === 'string' ? parseHandle(arg) : typeof arg === 'number' ? arg : undefined;
+  if (handle !== undefined) return openHandle(sessions, `e${handle}`);
+  if (typeof arg === 'string' && /^u\d+$/.test(arg.trim())) return openHandle(sessions, arg.trim());
+  const picked = await recallQuickPick(sessions, state, typeof arg === 'string' ? arg : '', scope);
+  return picked ? openHandle(sessions, picked) : undefined;
+}
+
+export interface RecallScope {
+  sessionId?: string;
+  fromTurn?: number;
+  toTurn?: number;
+}
+
+/** The scope argument of a command call, keeping only well-formed fields. */
+function recallScope(arg: unknown): RecallScope {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const { sessionId, fromTurn, toTurn } = arg as Record<string, unknown>;
+  const scope: RecallScope = {};
+  if (typeof sessionId === 'string' && sessionId !== '') scope.sessionId = sessionId;
+  if (typeof fromTurn === 'number' && Number.isSafeInteger(fromTurn)) scope.fromTurn = fromTurn;
+  if (typeof toTurn === 'number' && Number.isSafeInteger(toTurn)) scope.toTurn = toTurn;
+  return scope;
+}
+
+/** Opens an event (`e123`: its verbatim original) or a unit (`u45`: its text) beside the editor. */
+export async function openHandle(sessions: LoupeSessions, handle: string): Promise<vscode.Uri | undefined> {
+  const event = /^e(\d+)$/.exec(handle);
+  if (event) {
+    const id = Number(event[1]);
+    if (!(await sessions.event(id))) {
+      void vscode.window.showWarningMessage(`Loupe: ${handle} is not in the database. Handles come from compacted sessions of this database.`);
+      return undefined;
+    }
+    const uri = recallUri(id);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+    return uri;
   }
-  if (handle === undefined) return undefined;
-  if (!(await sessions.event(handle))) {
-    void vscode.window.showWarningMessage(`Loupe: e${handle} is not in the database. Handles come from compacted sessions of this database.`);
+  const text = originalText(await sessions.open(), handle);
+  if (text === null) {
+    void vscode.window.showWarningMessage(`Loupe: ${handle} is not in the database.`);
     return undefined;
   }
-  const uri = recallUri(handle);
-  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
-  return uri;
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+  await vscode.window.showTextDocument(doc, { preview: true });
+  return doc.uri;
+}
+
+/** The QuickPick: a typed handle first, then the recall hits of what is typed, updated as it changes. */
+async function recallQuickPick(sessions: LoupeSessions, state: ViewState, initial: string, scope: RecallScope = {}): Promise<string | undefined> {
+  const store = await sessions.open();
+  const sessionId = scope.sessionId ?? (await state.currentId());
+  const range = scope.fromTurn !== undefined || scope.toTurn !== undefined ? ` in turns ${scope.fromTurn ?? 1}–${scope.toTurn ?? 'end'}` : '';
+  type Row = vscode.QuickPickItem & { handle?: string };
+  const pick = vscode.window.createQuickPick<Row>();
+  pick.placeholder = sessionId ? `Recall in the current session${range}: words, a file, an error, or a handle (e512)` : 'Recall: words, a file, an error, or a handle (e512)';
+  pick.matchOnDescription = false;
+  pick.matchOnDetail = false;
+  const update = debounce(() => {
+    const query = pick.value.trim();
+    const rows: Row[] = [];
+    const handle = parseHandle(query);
+    if (handle !== undefined) rows.push({ label: `$(go-to-file) Open e${handle}`, handle: `e${handle}`, alwaysShow: true });
+    if (query && sessionId) {
+      const found = recallItems(store, sessionId, query, { ...(scope.fromTurn !== undefined ? { fromTurn: scope.fromTurn } : {}), ...(scope.toTurn !== undefined ? { toTurn: scope.toTurn } : {}) });
+      for (const h of found.hits) {
+        rows.push({ label: `${h.handle} · turn ${h.turn} · ${h.level}${h.archived ? ' · archived' : ''}`, description: `score ${h.score.toFixed(2)}`, detail: h.snippet, handle: h.handle, alwaysShow: true });
+      }
+      if (found.error) rows.push({ label: `$(error) ${found.error}`, alwaysShow: true });
+      else if (found.hits.length === 0 && handle === undefined) rows.push({ label: `No match for "${query}"${range}`, alwaysShow: true });
+    }
+    pick.items = rows;
+    pick.busy = false;
+  }, 150);
+  pick.onDidChangeValue(() => {
+    pick.busy = true;
+    update();
+  });
+  pick.value = initial;
+  if (initial) update();
+  return new Promise((resolve) => {
+    pick.onDidAccept(() => {
+      const handle = pick.selectedItems[0]?.handle;
+      if (!handle) return;
+      resolve(handle);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      update.cancel();
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
 }
 
 /** Copies an event's verbatim original (the hover's "Copy" link). */
@@ -37,13 +120,6 @@ export async function copyEventCommand(sessions: LoupeSessions, arg?: unknown): 
   const text = verbatimText(ev);
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(`Loupe: copied e${ev.id} (${text.length.toLocaleString('en-US')} chars)`, 5000);
-}
-
-export function progressiveReadCommand(): void {
-  void vscode.window.showInformationMessage(
-    'Loupe: Progressive Read arrives with the progressive-read feature (reading a session blurry to sharp within a budget). ' +
-      'It is not in this build yet; use "Loupe: Compact Session…" and "Loupe: Recall…" meanwhile.',
-  );
 }
 
 export async function importCommand(sessions: LoupeSessions): Promise<void> {

@@ -2,8 +2,9 @@
 // messages, validated against the protocol before they act.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseFromWebview, type Envelope, type FromWebviewMessage, type RangeAction, type ToWebviewMessage, type WebviewAction } from '../../protocol';
+import { parseFromWebview, type Envelope, type FromWebviewMessage, type ToWebviewMessage, type WebviewAction } from '../../protocol';
 import { Disposable } from '../disposable';
+import { ActionHost } from './actions';
 import type { ViewState } from './state';
 
 /** The `loupe.*` command each webview button runs. */
@@ -16,14 +17,6 @@ const ACTION_COMMANDS: Record<WebviewAction, string> = {
   refresh: 'loupe.refreshSessions',
   import: 'loupe.importTranscript',
 };
-
-/**
- * What a range selected on the timeline opens: the range's turns at one resolution, as an untitled
- * markdown document. This is an honest first cut, not yet the full actions of the issue: "compact"
- * shows the range compacted to its R2 digests, "progressive read" starts it at R1 (stripped,
- * every placeholder recallable by its handle), "recall" shows it at R0 verbatim.
- */
-export const RANGE_LEVELS: Record<RangeAction, 0 | 1 | 2> = { compact: 2, progressiveRead: 1, recall: 0 };
 
 /** Webview options: scripts on, resources only from dist/ and media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -64,6 +57,8 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, m
 /** Connects a webview to the view state: answers `ready`, pushes every change, runs actions. */
 export class WebviewConnection extends Disposable {
   private nextId = 1;
+  /** Compact, Recall and Progressive Read of the actions panel, and the timeline's range actions. */
+  private readonly actions: ActionHost;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -73,6 +68,7 @@ export class WebviewConnection extends Disposable {
     private readonly output: vscode.OutputChannel,
   ) {
     super();
+    this.actions = new ActionHost(state, (body, inReplyTo) => this.post(body, inReplyTo), output);
     this._register(webview.onDidReceiveMessage((data: unknown) => void this.receive(data)));
     this._register(state.onDidChange(() => this.isVisible() && void this.push()));
   }
@@ -95,9 +91,11 @@ export class WebviewConnection extends Disposable {
         this.state.select(body.sessionId);
         return;
       case 'runAction':
-        // Only Compact and Export take the session and the slider's budget; the others ask for what they need.
+        // Compact and Export take the session and the slider's budget, Progressive Read the session; the others ask for what they need.
         if (body.action === 'compact' || body.action === 'export') {
           await vscode.commands.executeCommand(ACTION_COMMANDS[body.action], body.sessionId, body.budget);
+        } else if (body.action === 'progressiveRead') {
+          await vscode.commands.executeCommand(ACTION_COMMANDS[body.action], body.sessionId);
         } else {
           await vscode.commands.executeCommand(ACTION_COMMANDS[body.action]);
         }
@@ -110,16 +108,42 @@ export class WebviewConnection extends Disposable {
           this.output.appendLine(`webview: could not build the timeline of ${body.sessionId}: ${(err as Error).message}`);
         }
         return;
-      case 'runRangeAction': {
+      case 'requestEventDetail':
         try {
-          const text = await this.state.turnRange(body.sessionId, body.fromTurn, body.toTurn, RANGE_LEVELS[body.action]);
-          const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-          await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+          const detail = await this.state.eventDetail(body.sessionId, body.eventId);
+          await this.post({ type: 'didLoadEventDetail', sessionId: body.sessionId, eventId: body.eventId, detail }, messageId);
         } catch (err) {
-          void vscode.window.showErrorMessage(`Loupe: could not open turns ${body.fromTurn}–${body.toTurn}: ${(err as Error).message}`);
+          this.output.appendLine(`webview: could not read event ${body.eventId} of ${body.sessionId}: ${(err as Error).message}`);
         }
         return;
-      }
+      case 'requestGraph':
+        try {
+          const graph = await this.state.graph(body.sessionId);
+          await this.post({ type: 'didLoadGraph', graph }, messageId);
+        } catch (err) {
+          this.output.appendLine(`webview: could not build the graph of ${body.sessionId}: ${(err as Error).message}`);
+        }
+        return;
+      case 'runRangeAction':
+        try {
+          await this.actions.rangeAction(body, messageId);
+        } catch (err) {
+          void vscode.window.showErrorMessage(`Loupe: could not ${body.action} turns ${body.fromTurn}–${body.toTurn}: ${(err as Error).message}`);
+        }
+        return;
+      case 'requestCompactPreview':
+      case 'runCompact':
+      case 'requestRecall':
+      case 'openRecallHit':
+      case 'requestReadPlan':
+      case 'runProgressiveRead':
+      case 'cancelProgressiveRead':
+        try {
+          await this.actions.handle(body, messageId);
+        } catch (err) {
+          this.output.appendLine(`webview: ${body.type} failed: ${(err as Error).message}`);
+        }
+        return;
     }
   }
 

@@ -75,16 +75,44 @@ test('the host accepts a timeline request and a range action, and rejects malfor
   for (const body of bad) assert.equal(parseFromWebview({ messageId: 7, body }), undefined, JSON.stringify(body));
 });
 
-test('the webview accepts a timeline and rejects a malformed one', () => {
-  const event = { id: 1, turn: 1, lane: 'tool', kind: 'tool_result', toolName: 'Read', tokens: 10, isError: false, r1: '[output omitted]', r0: 'x' };
-  const omitted = { placeholder: '[output omitted]', toolName: 'Read a.ts', lines: 3, isError: false, firstLines: ['a'], lastLines: [], handle: 'e1' };
-  const timeline = { sessionId: 's1', title: 't', outline: 'o', bands: [{ fromTurn: 1, toTurn: 1, summary: 's' }], turns: [{ index: 1, tokens: 10, digest: 'd', archived: false }], events: [{ ...event, omitted }], eventsOmitted: 0 };
+test('the webview accepts a timeline (lean event columns, fill curve, compactions) and rejects a malformed one', () => {
+  const events = { id: [1, 2], turn: [1, 1], lane: [3, 3], tokens: [10, 400], flags: [0, 2], label: ['Read a.ts', 'Read a.ts'] };
+  const timeline = {
+    sessionId: 's1',
+    title: 't',
+    outline: 'o',
+    bands: [{ fromTurn: 1, toTurn: 1, summary: 's' }],
+    turns: [{ index: 1, tokens: 10, digest: 'd', archived: false }],
+    events,
+    eventsOmitted: 0,
+    contextFill: { estimated: false, eventIndex: [0, 1], tokens: [1000, 1400] },
+    contextWindow: 200000,
+    compactions: [{ eventIndex: 1, preTokens: null }],
+  };
   const ok = (t: unknown) => parseToWebview({ messageId: 1, body: { type: 'didLoadTimeline', timeline: t } }) !== undefined;
   assert.ok(ok(timeline));
-  assert.ok(!ok({ ...timeline, events: [{ ...event, lane: 'nope' }] }));
-  assert.ok(!ok({ ...timeline, events: [{ ...event, r0: 5 }] }));
-  assert.ok(!ok({ ...timeline, events: [{ ...event, omitted: { ...omitted, firstLines: [1] } }] }));
+  assert.ok(!ok({ ...timeline, events: { ...events, lane: [3, 8] } }), 'a lane out of range');
+  assert.ok(!ok({ ...timeline, events: { ...events, label: ['a'] } }), 'columns of different lengths');
+  assert.ok(!ok({ ...timeline, events: { ...events, flags: [0, 9] } }), 'unknown flags');
+  assert.ok(!ok({ ...timeline, events: { ...events, tokens: [1, -1] } }));
+  assert.ok(!ok({ ...timeline, contextFill: { estimated: false, eventIndex: [0, 2], tokens: [1, 2] } }), 'a fill point past the events');
+  assert.ok(!ok({ ...timeline, contextWindow: 0 }));
+  assert.ok(!ok({ ...timeline, compactions: [{ eventIndex: 5, preTokens: null }] }));
   assert.ok(!ok({ ...timeline, turns: [{ index: 1, tokens: 10 }] }));
   assert.ok(!ok({ ...timeline, bands: 'x' }));
   assert.ok(!ok(undefined));
+});
+
+test('an event detail is asked for by id and its answer validated, its omitted output too', () => {
+  const request = { type: 'requestEventDetail', sessionId: 's1', eventId: 42 };
+  assert.deepEqual(parseFromWebview({ messageId: 1, body: { ...request, extra: 1 } })?.body, request);
+  for (const eventId of [0, -1, 1.5, '42', undefined]) assert.equal(parseFromWebview({ messageId: 1, body: { ...request, eventId } }), undefined);
+  const omitted = { placeholder: '[output omitted]', toolName: 'Read a.ts', lines: 3, isError: false, firstLines: ['a'], lastLines: [], handle: 'e42' };
+  const detail = { id: 42, turn: 1, kind: 'tool_result', toolName: 'Read', tokens: 10, isError: false, r1: '[output omitted]', r0: 'x', omitted };
+  const ok = (body: Record<string, unknown>) => parseToWebview({ messageId: 2, body: { type: 'didLoadEventDetail', sessionId: 's1', eventId: 42, ...body } }) !== undefined;
+  assert.ok(ok({ detail }));
+  assert.ok(ok({ detail: null }));
+  assert.ok(!ok({ detail: { ...detail, id: 43 } }), 'the answer is for another event');
+  assert.ok(!ok({ detail: { ...detail, r0: 5 } }));
+  assert.ok(!ok({ detail: { ...detail, omitted: { ...omitted, firstLines: [1] } } }));
 });

@@ -1,26 +1,10 @@
 // The visualiser timeline's pure view logic (webview/lib/timeline.ts): the zoom→resolution ladder,
-// mark placement and size, hit testing and the turns a dragged range covers.
+// the turns a dragged range covers, the linked views' runs and reveal, the keys. Mark placement and
+// binning: timeline-bins.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { TimelineEvent } from '../../../src/protocol';
-import {
-  bandAt,
-  eventPositions,
-  labelRooms,
-  laneCells,
-  markAt,
-  markRadius,
-  OUTLINE_BELOW_ZOOM,
-  resolutionAt,
-  turnDomain,
-  turnRange,
-  visibleEvents,
-} from '../../../webview/lib/timeline';
-
-function ev(id: number, turn: number, lane: TimelineEvent['lane'] = 'tool', tokens = 100): TimelineEvent {
-  return { id, turn, lane, kind: 'tool_result', toolName: 'Read', tokens, isError: false, r1: '', r0: '' };
-}
+import { bandAt, keyCommand, levelRuns, mergeBands, OUTLINE_BELOW_ZOOM, resolutionAt, revealTransform, SHARPER_AT_PX, turnDomain, turnRange, turnRuns } from '../../../webview/lib/timeline';
 
 test('zooming in only ever sharpens: the resolution never gets blurrier as k and px per turn grow', () => {
   assert.equal(resolutionAt(1, 500), 4, 'the whole session in view is its outline');
@@ -35,39 +19,10 @@ test('zooming in only ever sharpens: the resolution never gets blurrier as k and
   );
 });
 
-test('events of a turn spread across it in order, inside [turn, turn + 1)', () => {
-  const events = [ev(1, 3), ev(2, 3), ev(3, 4), ev(4, 3)];
-  const pos = eventPositions(events);
-  assert.deepEqual([...pos], [3 + 1 / 6, 3 + 3 / 6, 4.5, 3 + 5 / 6]);
-  assert.deepEqual(turnDomain([], events), [3, 5]);
+test('the turn domain spans the first to one past the last turn of turns and events', () => {
+  assert.deepEqual(turnDomain([], [3, 3, 4, 3]), [3, 5]);
+  assert.deepEqual(turnDomain([{ index: 1, tokens: 0, digest: '', archived: false }], [3]), [1, 4]);
   assert.deepEqual(turnDomain([], []), [0, 1]);
-  assert.deepEqual(visibleEvents(pos, 3.4, 4), [1, 3]);
-});
-
-test('mark area grows with tokens and stays within its bounds', () => {
-  assert.equal(markRadius(0, 1000, 11), 1.5);
-  assert.equal(markRadius(1000, 1000, 11), 11);
-  assert.ok(Math.abs(markRadius(250, 1000, 11) - 5.5) < 1e-9);
-  assert.ok(markRadius(10, 1000, 11) >= 1.5);
-});
-
-test('lane cells sum tokens per turn and lane', () => {
-  const cells = laneCells([ev(1, 1, 'tool', 10), ev(2, 1, 'tool', 5), ev(3, 1, 'prompt', 7), ev(4, 2, 'tool', 1)]);
-  assert.deepEqual(cells, [
-    { turn: 1, lane: 'tool', tokens: 15, count: 2 },
-    { turn: 1, lane: 'prompt', tokens: 7, count: 1 },
-    { turn: 2, lane: 'tool', tokens: 1, count: 1 },
-  ]);
-});
-
-test('the mark under the pointer is the nearest one whose circle holds it', () => {
-  const marks = [
-    { index: 0, x: 10, y: 10, r: 5 },
-    { index: 1, x: 18, y: 10, r: 5 },
-  ];
-  assert.equal(markAt(marks, 12, 10), 0);
-  assert.equal(markAt(marks, 16, 10), 1);
-  assert.equal(markAt(marks, 40, 10), -1);
 });
 
 test('a dragged span covers the whole turns it touches, clamped to the session', () => {
@@ -84,17 +39,66 @@ test('a dragged span covers the whole turns it touches, clamped to the session',
   );
 });
 
-test('a label gets the room up to the next mark in its lane', () => {
-  const rooms = labelRooms([
-    { index: 0, x: 100, y: 12, r: 2 },
-    { index: 1, x: 10, y: 12, r: 2 },
-    { index: 2, x: 50, y: 36, r: 2 },
-  ]);
-  assert.deepEqual(rooms, [Infinity, 100 - 2 - 12 - 6, Infinity]);
-});
-
 test('bandAt finds the R3 period covering a turn', () => {
   const bands = [{ fromTurn: 1, toTurn: 12 }, { fromTurn: 13, toTurn: 24 }];
   assert.equal(bandAt(bands, 13), 1);
   assert.equal(bandAt(bands, 30), -1);
+});
+
+test('highlighted turns draw as runs of consecutive turns, whatever their order or repeats', () => {
+  assert.deepEqual(turnRuns([7, 3, 4, 5, 5, 9, 8]), [
+    { from: 3, to: 5 },
+    { from: 7, to: 9 },
+  ]);
+  assert.deepEqual(turnRuns([]), []);
+});
+
+test('read levels draw as runs of consecutive turns read at the same level', () => {
+  const levels = new Map<number, 0 | 1 | 2 | 3 | 4>([[1, 3], [2, 3], [3, 2], [5, 2], [6, 0]]);
+  assert.deepEqual(levelRuns(levels), [
+    { from: 1, to: 2, level: 3 },
+    { from: 3, to: 3, level: 2 },
+    { from: 5, to: 5, level: 2 },
+    { from: 6, to: 6, level: 0 },
+  ]);
+});
+
+test('revealing a turn centres it at least R2 sharp, and keeps a sharper zoom', () => {
+  // 100 turns over 1000 px from x = 92: 10 px per turn at k = 1 (R4).
+  const left = 92;
+  const width = 1000;
+  const t = revealTransform(40, [0, 100], left, width, 1, 100);
+  const pxPerTurn = 10 * t.k;
+  assert.equal(resolutionAt(t.k, pxPerTurn), 2, 'R2');
+  const centre = t.k * (left + 40.5 * 10) + t.x;
+  assert.ok(Math.abs(centre - (left + width / 2)) < 1e-9, 'the turn is in the middle');
+  const sharp = revealTransform(40, [0, 100], left, width, 50, 100);
+  assert.equal(sharp.k, 50, 'an R0 zoom stays R0');
+  assert.ok(resolutionAt(revealTransform(7, [0, 3000], left, width, 1, 2000).k, (width / 3000) * revealTransform(7, [0, 3000], left, width, 1, 2000).k) <= 2);
+  assert.ok(SHARPER_AT_PX[0] <= 10 * t.k && 10 * t.k < SHARPER_AT_PX[1]);
+});
+
+test('keys: arrows pan, +/- zoom, Home/End, Escape clears; other keys do nothing', () => {
+  assert.deepEqual(keyCommand('ArrowRight'), { kind: 'pan', by: 0.2 });
+  assert.deepEqual(keyCommand('ArrowLeft'), { kind: 'pan', by: -0.2 });
+  assert.deepEqual(keyCommand('+'), { kind: 'zoom', by: 1.5 });
+  assert.deepEqual(keyCommand('='), { kind: 'zoom', by: 1.5 });
+  assert.deepEqual(keyCommand('-'), { kind: 'zoom', by: 1 / 1.5 });
+  assert.deepEqual(keyCommand('Home'), { kind: 'start' });
+  assert.deepEqual(keyCommand('End'), { kind: 'end' });
+  assert.deepEqual(keyCommand('Escape'), { kind: 'clear' });
+  assert.equal(keyCommand('a'), undefined);
+  assert.equal(keyCommand('Tab'), undefined, 'Tab still moves focus');
+});
+
+test('R3 bands too narrow to read merge with their neighbours and say how many periods they hold', () => {
+  const bands = Array.from({ length: 10 }, (_, i) => ({ fromTurn: i * 12 + 1, toTurn: i * 12 + 12, summary: `period ${i}` }));
+  assert.deepEqual(mergeBands(bands, 10, 40), bands, 'wide enough: as they are');
+  const merged = mergeBands(bands, 1, 40); // 12 px each: four make a band of 48 px
+  assert.deepEqual(merged.map((b) => [b.fromTurn, b.toTurn, b.summary]), [
+    [1, 48, '4 periods: zoom in to read them'],
+    [49, 96, '4 periods: zoom in to read them'],
+    [97, 120, '2 periods: zoom in to read them'],
+  ]);
+  assert.equal(bands[0]!.summary, 'period 0', 'the input is not changed');
 });
