@@ -11,7 +11,6 @@
 import { statSync } from 'node:fs';
 import type { LineIssue } from './model';
 import { appendEvents, findTaskCall, mainLineOfBatch, rebuildTurns, refreshMainLine, renumberTurns, turnAtSeq } from './store/events';
-import { loadSymbolParsers } from './recall/symbols';
 import type { Store } from './store/store';
 import { claudeProjectRoots, discoverClaudeFiles, type DiscoveredFile } from './transcript/claude/discover';
 import { defaultWorkerScript, ParsePool, parseInline, type ParseOutcome } from './transcript/parse-pool';
@@ -130,9 +129,6 @@ export async function ingestPaths(store: Store, paths: string[], options: Ingest
   } finally {
     pool.close();
   }
-  // The graph of these events is built when recall next runs, synchronously: load the grammars
-  // it parses code reads with now, while we are async (recall/prepare.ts says why).
-  if (report.events > 0) await loadSymbolParsers();
   return report;
 }
 
