@@ -44,12 +44,13 @@ export async function runChild(argv: string[]): Promise<ChildResult> {
     // The worker bundle the CLI and the extension use (built by `node esbuild.mjs --bench`).
     const workerScript = join(__dirname, '..', '..', '..', 'dist', 'parse-worker.js');
     const report = await ingestPaths(store, [dir!], { workerScript });
+    const ingestDbBytes = statSync(db!).size;
     // What `loupe ingest` does next: recall's index and graph of the new events, timed apart.
     const t = performance.now();
     await catchUp(store);
     const indexSeconds = (performance.now() - t) / 1000;
     store.close();
-    extra = { events: report.events, files: report.filesRead, indexSeconds };
+    extra = { events: report.events, files: report.filesRead, indexSeconds, ingestDbBytes };
   } else if (what === 'compact') {
     // argv: folder db fullFile partialFile. Ingest the partial session, compact it (cold), append
     // the missing turns, ingest, compact again (incremental). Only the compactions are timed.

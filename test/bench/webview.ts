@@ -2,7 +2,9 @@
 // session, beside the same session with 500 events in the same run. The harness page
 // (test/browser/harness.html) with its fake host generates both; Chromium is launched as the browser
 // tests launch it (Debian's chromium, a fresh profile). Measured, from inside the page:
-//   first paint   navigation start → the frame showing the timeline's first drawing
+//   first paint   navigation start → the frame showing the timeline's first drawing, less the time
+//                 the fake host spent generating the session in the page (the real host builds it
+//                 in the extension host's process; its cost there is the core's, not the webview's)
 //   frame times   requestAnimationFrame deltas during a scripted pan+zoom (test/bench/webview-probe.js)
 // The graph is left empty (`graph=empty`): its own layout is not what this measures.
 //
@@ -29,7 +31,10 @@ const P95_FRAME_MS = 32;
 
 interface Measure {
   events: number;
+  /** The webview's own: navigation start → timeline painted, less the fake host's generation. */
   firstPaint: number;
+  /** As measured, with the fake host generating the session inside the page first. */
+  firstPaintWithHost: number;
   /** From the timeline message's arrival to its first frame: the timeline's own share of the first paint. */
   messageToPaint: number;
   frames: number[];
@@ -61,8 +66,9 @@ async function measure(context: BrowserContext, url: string): Promise<Measure> {
     await page.waitForFunction('window.__bench && window.__bench.marks.painted !== undefined');
     const marks = (await page.evaluate('window.__bench.marks')) as { timelineMessage: number; painted: number };
     const events = Number(await page.evaluate('window.__fakeTimeline.events.length'));
+    const hostMs = Number(await page.evaluate('window.__fakeHostMs'));
     const frames = (await page.evaluate(`window.__bench.panZoom(${STEPS})`)) as number[];
-    return { events, firstPaint: marks.painted, messageToPaint: marks.painted - marks.timelineMessage, frames };
+    return { events, firstPaint: marks.painted - hostMs, firstPaintWithHost: marks.painted, messageToPaint: marks.painted - marks.timelineMessage, frames };
   } finally {
     await page.close();
   }
@@ -99,6 +105,7 @@ export async function benchWebview(rows: BenchRow[]): Promise<void> {
     const summary = (m: Measure[]) => ({
       events: m[0]!.events,
       firstPaint: quantile(m.map((x) => x.firstPaint), 0.5),
+      firstPaintWithHost: quantile(m.map((x) => x.firstPaintWithHost), 0.5),
       messageToPaint: quantile(m.map((x) => x.messageToPaint), 0.5),
       median: quantile(m.flatMap((x) => x.frames), 0.5),
       p95: quantile(m.flatMap((x) => x.frames), 0.95),
@@ -114,6 +121,14 @@ export async function benchWebview(rows: BenchRow[]): Promise<void> {
         ratio: `${(l.firstPaint / b.firstPaint).toFixed(2)}×`,
         target: `≤ ${FIRST_PAINT_MS} ms`,
         ok: l.firstPaint <= FIRST_PAINT_MS,
+      },
+      {
+        measure: 'webview first paint, fake host generating in the page',
+        baseline: ms(b.firstPaintWithHost),
+        loupe: ms(l.firstPaintWithHost),
+        ratio: `${(l.firstPaintWithHost / b.firstPaintWithHost).toFixed(2)}×`,
+        target: '',
+        ok: null,
       },
       {
         measure: 'webview timeline message → painted',
