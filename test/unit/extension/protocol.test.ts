@@ -39,12 +39,18 @@ test('every action the webview can send is accepted', () => {
   for (const action of WEBVIEW_ACTIONS) assert.ok(parseFromWebview({ messageId: 1, body: { type: 'runAction', action } }));
 });
 
+/** Every message type the webview may send (src/protocol.ts, FromWebviewMessage). */
+const FROM_WEBVIEW = [
+  'ready', 'selectSession', 'runAction', 'requestTimeline', 'runRangeAction', 'requestEventDetail', 'requestGraph',
+  'requestCompactPreview', 'runCompact', 'requestRecall', 'openRecallHit', 'requestReadPlan', 'runProgressiveRead', 'cancelProgressiveRead',
+];
+
 test('arbitrary input never throws and only ever yields a known message type', () => {
   fc.assert(
     fc.property(fc.anything(), fc.string(), fc.anything(), (junk, type, field) => {
       for (const data of [junk, { messageId: 1, body: { type, sessionId: field, action: field, budget: field } }]) {
         const parsed = parseFromWebview(data);
-        if (parsed) assert.ok(['ready', 'selectSession', 'runAction', 'requestTimeline', 'runRangeAction'].includes(parsed.body.type));
+        if (parsed) assert.ok(FROM_WEBVIEW.includes(parsed.body.type), parsed.body.type);
         parseToWebview(data);
       }
     }),
