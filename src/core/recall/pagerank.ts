@@ -22,7 +22,7 @@ const DAY_MS = 86_400_000;
 /** Tool nodes join almost every turn: walking through them would spread the score everywhere. */
 const SKIPPED_KINDS = new Set(['uses']);
 /** A node with more edges than this is a hub. */
-const HUB_DEGREE = 60;
+const HUB_DEGREE = 40;
 
 /** Node id → score (summing to about 1), for every node reached from `seeds` (id → weight). */
 export function personalizedPageRank(db: Database, seeds: Map<number, number>, options: PageRankOptions = {}): Map<number, number> {
@@ -30,7 +30,7 @@ export function personalizedPageRank(db: Database, seeds: Map<number, number>, o
   const hops = options.hops ?? 3;
   const halfLife = options.halfLifeDays ?? 30;
   const now = (options.now ?? (() => new Date()))().getTime();
-  const maxLoads = options.maxNodes ?? 32;
+  const maxLoads = options.maxNodes ?? 24;
   const seedTotal = [...seeds.values()].reduce((a, b) => a + b, 0);
   if (seeds.size === 0 || seedTotal <= 0) return new Map();
 

@@ -9,7 +9,7 @@ import { all, num, one, scalar, str } from '../store/rows';
 import type { Store } from '../store/store';
 import { countExact } from '../tokens/count';
 import { nodeKey, turnNodeName } from './graph-build';
-import { nodesById, personalizedPageRank, type PageRankOptions } from './pagerank';
+import { personalizedPageRank, type PageRankOptions } from './pagerank';
 import { buildMatch, camelParts, words } from './terms';
 import { recordAll, recordingBehind } from './write';
 
@@ -60,13 +60,13 @@ export interface RecallResult {
 /** A superseded read keeps this share of its score. */
 export const SUPERSEDED_WEIGHT = 0.35;
 export const DEFAULT_GRAPH_WEIGHT = 0.5;
-const CANDIDATES = 200;
+const CANDIDATES = 100;
 /** Matches scored per query at most (see matchRows). */
 const SCORED = 1000;
 const SEED_HITS = 10;
 /** The best-ranked graph nodes looked at for turn scores. */
 const GRAPH_NODES = 150;
-/** A hit's text is read this far for its snippet (a candidate list can hold long tool outputs). */
+/** A hit's text is read this far for its snippet. */
 const SNIPPET_SOURCE_CHARS = 20_000;
 
 /**
@@ -90,7 +90,6 @@ interface Candidate {
   session: number;
   turn: number;
   level: HitLevel;
-  text: string;
   archived: boolean;
   superseded: boolean;
 }
@@ -106,9 +105,11 @@ export function recall(store: Store, query: string, options: RecallOptions = {})
   // Graph: seeds are the query's nodes and the turns of the best text hits.
   const seeds = queryNodes(db, query);
   const maxBm25 = Math.max(0, ...candidates.map((c) => c.bm25));
-  for (const c of candidates.slice(0, SEED_HITS)) {
-    const id = turnNodeId(db, c.session, c.turn);
-    if (id !== null) seeds.set(id, (seeds.get(id) ?? 0) + c.bm25 / (maxBm25 || 1));
+  const best = candidates.slice(0, SEED_HITS);
+  const turnNodes = turnNodeIds(db, best.map((c) => turnNodeName(c.session, c.turn)));
+  for (const c of best) {
+    const id = turnNodes.get(turnNodeName(c.session, c.turn));
+    if (id !== undefined) seeds.set(id, (seeds.get(id) ?? 0) + c.bm25 / (maxBm25 || 1));
   }
   const graphWeight = options.graphWeight ?? DEFAULT_GRAPH_WEIGHT;
   const turnScores = graphWeight > 0 ? turnGraphScores(db, seeds, sessionKey, options) : new Map<string, number>();
@@ -146,7 +147,7 @@ export function recall(store: Store, query: string, options: RecallOptions = {})
     if (id === undefined) sessionIds.set(key, (id = str(one(db, 'SELECT id FROM sessions WHERE key = ?', [key])?.id)));
     return id;
   };
-  const top = scored.slice(0, limit).map(({ c, score, graph }) => toHit(c, sessionId(c.session), score, graph, query));
+  const top = scored.slice(0, limit).map(({ c, score, graph }) => toHit(db, c, sessionId(c.session), score, graph, query));
 
   const expanded: Expanded[] = [];
   let tokens = 0;
@@ -221,7 +222,6 @@ function searchText(db: Database, query: string, session: number | null, turns: 
       session: num(isUnit ? r.u_session : r.e_session),
       turn: num(isUnit ? r.u_turn : r.e_turn),
       level: isUnit ? levelName(num(r.u_level)) : 'R0',
-      text: str(isUnit ? r.u_text : r.e_text),
       archived: isUnit && num(r.u_archived) === 1,
       superseded: !isUnit && num(r.superseded) === 1,
     };
@@ -239,8 +239,8 @@ function matchRows(db: Database, match: string, session: number | null, [fromTur
   return all(
     db,
     `SELECT f.docid, f.score,
-            e.session AS e_session, e.turn AS e_turn, substr(e.text, 1, ${SNIPPET_SOURCE_CHARS}) AS e_text, (s.event_id IS NOT NULL) AS superseded,
-            u.session AS u_session, u.level AS u_level, u.turn_from AS u_turn, substr(u.text, 1, ${SNIPPET_SOURCE_CHARS}) AS u_text, u.archived AS u_archived
+            e.session AS e_session, e.turn AS e_turn, (s.event_id IS NOT NULL) AS superseded,
+            u.session AS u_session, u.level AS u_level, u.turn_from AS u_turn, u.archived AS u_archived
      FROM (${ranked}) f
      LEFT JOIN events e ON f.docid < ${UNIT_DOCID_BASE} AND e.id = f.docid
      LEFT JOIN recall_superseded s ON s.event_id = e.id
@@ -281,37 +281,47 @@ export function queryNodes(db: Database, query: string): Map<number, number> {
   return seeds;
 }
 
-function turnNodeId(db: Database, session: number, turn: number): number | null {
-  const row = one(db, "SELECT id FROM graph_nodes WHERE type = 'turn' AND name = ?", [turnNodeName(session, turn)]);
-  return row ? num(row.id) : null;
+/** Turn node name → id, for the names that have a node (one query). */
+function turnNodeIds(db: Database, names: string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  if (names.length === 0) return out;
+  const rows = all(db, `SELECT id, name FROM graph_nodes WHERE type = 'turn' AND name IN (${names.map(() => '?').join(',')})`, names);
+  for (const row of rows) out.set(str(row.name), num(row.id));
+  return out;
 }
 
 /** "<session key>:<turn>" → PageRank score of the turn's node. */
 function turnGraphScores(db: Database, seeds: Map<number, number>, session: number | null, options: PageRankOptions): Map<string, number> {
   const rank = [...personalizedPageRank(db, seeds, options)].sort((a, b) => b[1] - a[1]).slice(0, GRAPH_NODES);
-  const nodes = nodesById(db, rank.map(([id]) => id));
+  // Only the turns among the ranked nodes are read back.
+  const ids = rank.map(([id]) => id);
+  const names = new Map<number, string>();
+  if (ids.length > 0) {
+    // `+type`: look the ids up by rowid, not every turn node up through the (type, name) index.
+    for (const row of all(db, `SELECT id, name FROM graph_nodes WHERE id IN (${ids.map(() => '?').join(',')}) AND +type = 'turn'`, ids)) names.set(num(row.id), str(row.name));
+  }
   const out = new Map<string, number>();
   for (const [id, score] of rank) {
-    const node = nodes.get(id);
-    if (node?.type !== 'turn') continue;
-    if (session !== null && !node.name.startsWith(`${session}:`)) continue;
-    out.set(node.name, score);
+    const name = names.get(id);
+    if (name === undefined) continue;
+    if (session !== null && !name.startsWith(`${session}:`)) continue;
+    out.set(name, score);
   }
   return out;
 }
 
 function turnRepresentative(db: Database, session: number, turn: number): Candidate | null {
-  const unit = one(db, 'SELECT id, text, archived FROM units WHERE session = ? AND level = 2 AND turn_from = ?', [session, turn]);
+  const unit = one(db, 'SELECT id, archived FROM units WHERE session = ? AND level = 2 AND turn_from = ?', [session, turn]);
   if (unit) {
-    return { docid: num(unit.id) + UNIT_DOCID_BASE, bm25: 0, session, turn, level: 'R2', text: str(unit.text), archived: num(unit.archived) === 1, superseded: false };
+    return { docid: num(unit.id) + UNIT_DOCID_BASE, bm25: 0, session, turn, level: 'R2', archived: num(unit.archived) === 1, superseded: false };
   }
   // A turn starts at its prompt: its first event (two primary-key lookups).
-  const ev = one(db, 'SELECT e.id, e.text FROM turns t JOIN events e ON e.id = t.first_event_id WHERE t.session = ? AND t.idx = ?', [session, turn]);
+  const ev = one(db, 'SELECT first_event_id AS id FROM turns WHERE session = ? AND idx = ?', [session, turn]);
   if (!ev) return null;
-  return { docid: num(ev.id), bm25: 0, session, turn, level: 'R0', text: str(ev.text), archived: false, superseded: false };
+  return { docid: num(ev.id), bm25: 0, session, turn, level: 'R0', archived: false, superseded: false };
 }
 
-function toHit(c: Candidate, sessionId: string, score: number, graph: number, query: string): RecallHit {
+function toHit(db: Database, c: Candidate, sessionId: string, score: number, graph: number, query: string): RecallHit {
   return {
     handle: c.docid >= UNIT_DOCID_BASE ? `u${c.docid - UNIT_DOCID_BASE}` : `e${c.docid}`,
     sessionId,
@@ -320,13 +330,22 @@ function toHit(c: Candidate, sessionId: string, score: number, graph: number, qu
     score: round(score),
     bm25: round(c.bm25),
     graph: round(graph),
-    snippet: snippet(c.text, query),
+    snippet: snippet(snippetSource(db, c.docid), query),
     archived: c.archived,
     superseded: c.superseded,
   };
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** A hit's text as far as its snippet looks (only the listed hits' texts are read). */
+function snippetSource(db: Database, docid: number): string {
+  const row =
+    docid >= UNIT_DOCID_BASE
+      ? one(db, `SELECT substr(text, 1, ${SNIPPET_SOURCE_CHARS}) AS text FROM units WHERE id = ?`, [docid - UNIT_DOCID_BASE])
+      : one(db, `SELECT substr(text, 1, ${SNIPPET_SOURCE_CHARS}) AS text FROM events WHERE id = ?`, [docid]);
+  return row ? str(row.text) : '';
+}
 
 /** One line around the first place the text mentions a query word. */
 export function snippet(text: string, query: string, width = 160): string {
