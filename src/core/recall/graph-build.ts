@@ -13,7 +13,8 @@
 // would have made, rather than counting the old events twice.
 import type { Database } from 'sql.js';
 import { commandFailed, decisions, errorKey, errorSignature, firstLine } from '../distill/extract';
-import { all, num, one, str } from '../store/rows';
+import { TOOL_OUTPUT_INDEX_CHARS } from '../store/migrations/recall';
+import { all, num, one, str, type Row } from '../store/rows';
 import { MAX_PARSE_CHARS, symbolsOfRead } from './symbols';
 
 export interface GraphEvent {
@@ -38,8 +39,8 @@ const PATH = /(?<![\w/.-])(?:\.{0,2}\/)?(?:[\w@.-]+\/)*[\w@-]+\.(?:[jt]sx?|mjs|c
 // Symbols: code spans that look like one identifier (definitions in code reads: symbols.ts).
 const CODE_SPAN_IDENT = /`([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\(\))?`/g;
 const MAX_CO_CHANGED = 12;
-/** The head of a tool output the recall index holds (TOOL_OUTPUT_INDEX_CHARS); a longer read is fetched whole. */
-const HEAD_CHARS = 500;
+/** The head of a tool output the recall index holds; a longer read is fetched whole. */
+const HEAD_CHARS = TOOL_OUTPUT_INDEX_CHARS;
 
 export const turnNodeName = (session: number, turn: number) => `${session}:${turn}`;
 
@@ -164,15 +165,13 @@ export function forgetSessionGraph(db: Database, session: number): void {
   db.run('DELETE FROM recall_superseded WHERE event_id IN (SELECT id FROM events WHERE session = ?)', [session]);
 }
 
-/** A session's events as graphing sees them (tool output cut to the head the index holds), up to `lastId`. */
-function sessionGraphEvents(db: Database, session: number, lastId = Number.MAX_SAFE_INTEGER): GraphEvent[] {
-  return all(
-    db,
-    `SELECT id, turn, ts, kind, tool_name, is_error, paths, meta, parent_id,
-            CASE WHEN kind = 'tool_result' THEN substr(text, 1, ${HEAD_CHARS}) ELSE text END AS body
-     FROM events WHERE session = ? AND id <= ? ORDER BY id`,
-    [session, lastId],
-  ).map((row) => ({
+/** The columns of an event as graphing (and the index) reads it: tool output cut to the index's head. */
+export const GRAPH_EVENT_COLUMNS = `id, turn, ts, kind, tool_name, is_error, paths, meta, parent_id,
+  CASE WHEN kind = 'tool_result' THEN substr(text, 1, ${HEAD_CHARS}) ELSE text END AS body`;
+
+/** A row of GRAPH_EVENT_COLUMNS as a GraphEvent. */
+export function graphEventOf(row: Row): GraphEvent {
+  return {
     id: num(row.id),
     turn: num(row.turn),
     ts: str(row.ts),
@@ -183,7 +182,12 @@ function sessionGraphEvents(db: Database, session: number, lastId = Number.MAX_S
     meta: row.meta == null ? {} : (JSON.parse(str(row.meta)) as Record<string, unknown>),
     parentId: row.parent_id == null ? null : num(row.parent_id),
     text: str(row.body),
-  }));
+  };
+}
+
+/** A session's events as graphing sees them, up to `lastId`. */
+function sessionGraphEvents(db: Database, session: number, lastId = Number.MAX_SAFE_INTEGER): GraphEvent[] {
+  return all(db, `SELECT ${GRAPH_EVENT_COLUMNS} FROM events WHERE session = ? AND id <= ? ORDER BY id`, [session, lastId]).map(graphEventOf);
 }
 
 function buildGraph(db: Database, session: number, events: readonly GraphEvent[], short: (path: string) => string): void {

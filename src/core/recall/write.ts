@@ -7,16 +7,14 @@
 import type { Database } from 'sql.js';
 import { shortPath } from '../distill/analysis';
 import { all, num, one, scalar, str } from '../store/rows';
-import { INDEXED_KINDS, TOOL_OUTPUT_INDEX_CHARS, UNIT_DOCID_BASE } from '../store/migrations/recall';
+import { INDEXED_KINDS, UNIT_DOCID_BASE } from '../store/migrations/recall';
 import type { Store } from '../store/store';
-import { graphEvents, type GraphEvent } from './graph-build';
+import { GRAPH_EVENT_COLUMNS, graphEventOf, graphEvents, type GraphEvent } from './graph-build';
 import { loadSymbolParsers } from './symbols';
 import { identifierParts } from './terms';
 
 /** A session's events not indexed yet (the session bound first), with what the index and the graph read. */
-const EVENT_ROWS = `SELECT id, turn, ts, kind, tool_name, is_error, paths, meta, parent_id,
-                          CASE WHEN kind = 'tool_result' THEN substr(text, 1, ${TOOL_OUTPUT_INDEX_CHARS}) ELSE text END AS body
-                   FROM events e WHERE session = ? AND NOT EXISTS (SELECT 1 FROM recall_docs d WHERE d.docid = e.id)`;
+const EVENT_ROWS = `SELECT ${GRAPH_EVENT_COLUMNS} FROM events e WHERE session = ? AND NOT EXISTS (SELECT 1 FROM recall_docs d WHERE d.docid = e.id)`;
 
 /**
  * Indexes and graphs the session's events not recorded yet: those after its progress mark, and
@@ -48,25 +46,12 @@ export function recordEvents(db: Database, session: number, fromSeq?: number, li
   const events: GraphEvent[] = [];
   try {
     for (const row of rows) {
-      const id = num(row.id);
-      const body = str(row.body);
-      const kind = str(row.kind);
-      events.push({
-        id,
-        turn: num(row.turn),
-        ts: str(row.ts),
-        kind,
-        toolName: row.tool_name == null ? null : str(row.tool_name),
-        isError: num(row.is_error) === 1,
-        paths: row.paths == null ? [] : (JSON.parse(str(row.paths)) as string[]),
-        meta: row.meta == null ? {} : (JSON.parse(str(row.meta)) as Record<string, unknown>),
-        parentId: row.parent_id == null ? null : num(row.parent_id),
-        text: body,
-      });
-      if (!(INDEXED_KINDS as readonly string[]).includes(kind) || body === '') continue;
-      const parts = Buffer.from(identifierParts(body), 'utf8');
-      doc.run([id, parts]);
-      fts.run([id, Buffer.from(body, 'utf8'), parts]);
+      const ev = graphEventOf(row);
+      events.push(ev);
+      if (!(INDEXED_KINDS as readonly string[]).includes(ev.kind) || ev.text === '') continue;
+      const parts = Buffer.from(identifierParts(ev.text), 'utf8');
+      doc.run([ev.id, parts]);
+      fts.run([ev.id, Buffer.from(ev.text, 'utf8'), parts]);
     }
   } finally {
     doc.free();
