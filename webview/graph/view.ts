@@ -10,6 +10,7 @@ import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTrans
 import { GRAPH_NODE_TYPES, type FromWebviewMessage, type GraphData, type GraphEdgeItem, type GraphNodeItem, type GraphNodeType } from '../../src/protocol';
 import { button, fieldValue, setFieldValue, textField } from '../ui/toolkit';
 import { neighbourhood, nodeRadius, omittedText, placeLabels, searchMatches, seedPositions, shortLabel, turnsText, TYPE_NAMES, typeCounts, visibleGraph } from './model';
+import { h } from '../ui/dom';
 
 const HEIGHT = 440;
 const TICKS = 300;
@@ -38,13 +39,6 @@ export interface GraphMemory {
   sessionId: string;
   hidden: GraphNodeType[];
   query: string;
-}
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 export class GraphView {

@@ -19,6 +19,7 @@ import { EventDetails } from './details';
 import { Glyphs, type Bar } from './glyphs';
 import { RangeBar } from './range';
 import { clip, drawBands, drawHighlights, drawMarkLabels, drawReadLevels, firstLines, type PlotFrame } from './overlays';
+import { h } from '../ui/dom';
 
 // Vertical layout, top to bottom: the context fill curve, the lanes, the turn axis, the read strip.
 const FILL_H = 44;
@@ -42,13 +43,6 @@ export interface ZoomMemory {
 
 type Svg = Selection<SVGSVGElement, unknown, null, undefined>;
 type G = Selection<SVGGElement, unknown, null, undefined>;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export class TimelineView {
   readonly element = h('section', 'tl');

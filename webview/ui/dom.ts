@@ -9,3 +9,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class
   node.append(...children);
   return node;
 }
+
+/** `el` for the common case: an element with a class and, optionally, its text. */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  return el(tag, text === undefined ? { className } : { className, text });
+}
