@@ -456,7 +456,24 @@ export interface DidLoadGraphNotification {
   graph: GraphData;
 }
 
-export type ToWebviewMessage = DidChangeStateNotification | DidLoadTimelineNotification | DidLoadEventDetailNotification | DidLoadGraphNotification | ActionsToWebviewMessage;
+/** The host could not build what `requestTimeline` or `requestGraph` asked for: the view says so. */
+export interface DidFailLoadNotification {
+  type: 'didFailLoad';
+  what: 'timeline' | 'graph';
+  sessionId: string;
+  message: string;
+}
+
+export type ToWebviewMessage =
+  | DidChangeStateNotification
+  | DidLoadTimelineNotification
+  | DidLoadEventDetailNotification
+  | DidLoadGraphNotification
+  | DidFailLoadNotification
+  | ActionsToWebviewMessage;
+
+/** A failure's message, as long as the view shows it. */
+export const MAX_FAILURE_LENGTH = 500;
 
 // ── validation ────────────────────────────────────────────────────────────
 
@@ -647,6 +664,10 @@ export function parseToWebview(data: unknown): Envelope<ToWebviewMessage> | unde
     return ok ? (data as unknown as Envelope<ToWebviewMessage>) : undefined;
   }
   if (b.type === 'didLoadGraph') return isGraph(b.graph) ? (data as unknown as Envelope<ToWebviewMessage>) : undefined;
+  if (b.type === 'didFailLoad') {
+    const ok = (b.what === 'timeline' || b.what === 'graph') && isSessionId(b.sessionId) && typeof b.message === 'string' && b.message.length <= MAX_FAILURE_LENGTH;
+    return ok ? (data as unknown as Envelope<ToWebviewMessage>) : undefined;
+  }
   if ((ACTION_REPLIES as readonly string[]).includes(b.type as string)) return isActionReply(b) ? (data as unknown as Envelope<ToWebviewMessage>) : undefined;
   if (b.type !== 'didChangeState') return undefined;
   if (!Array.isArray(b.sessions) || typeof b.budget !== 'number' || typeof b.busy !== 'string') return undefined;

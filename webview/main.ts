@@ -206,6 +206,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     timeline?.showEventDetail(body);
     return;
   }
+  if (body.type === 'didFailLoad') {
+    (body.what === 'timeline' ? timeline : graph)?.showFailure(body.message);
+    return;
+  }
   if (body.type !== 'didChangeState') return;
   remember({ last: body });
   render(body);

@@ -323,9 +323,14 @@
       const body = envelope && envelope.body;
       if (!body) return;
       if (body.type === 'ready') reply(state, envelope.messageId);
-      if (body.type === 'requestTimeline' && body.sessionId === SESSION) reply({ type: 'didLoadTimeline', timeline: leanTimeline(timeline) }, envelope.messageId);
+      // ?fail=timeline,graph: the host cannot build them (a corrupt row, a bug) and says so.
+      const failing = (params.get('fail') || '').split(',');
+      const fail = (what) => reply({ type: 'didFailLoad', what, sessionId: SESSION, message: `Could not build the ${what}: <img src=x onerror="window.__pwned='fail'"> database disk image is malformed` }, envelope.messageId);
+      if (body.type === 'requestTimeline' && body.sessionId === SESSION && failing.includes('timeline')) fail('timeline');
+      else if (body.type === 'requestTimeline' && body.sessionId === SESSION) reply({ type: 'didLoadTimeline', timeline: leanTimeline(timeline) }, envelope.messageId);
       if (body.type === 'requestEventDetail' && body.sessionId === SESSION) reply({ type: 'didLoadEventDetail', sessionId: SESSION, eventId: body.eventId, detail: eventDetail(body.eventId) }, envelope.messageId);
-      if (body.type === 'requestGraph' && body.sessionId === SESSION) reply({ type: 'didLoadGraph', graph }, envelope.messageId);
+      if (body.type === 'requestGraph' && body.sessionId === SESSION && failing.includes('graph')) fail('graph');
+      else if (body.type === 'requestGraph' && body.sessionId === SESSION) reply({ type: 'didLoadGraph', graph }, envelope.messageId);
       answerAction(body, envelope.messageId);
     },
     getState: () => saved,

@@ -191,3 +191,14 @@ for (const theme of ['light', 'dark']) {
     await gr.screenshot({ path: join(results, `browser-graph-selected-${theme}.png`) });
   });
 }
+
+test('when the host cannot build the timeline or the graph, each says why instead of loading forever', async (t) => {
+  const page = await open(t, '?fail=timeline,graph', (p) => p.waitForSelector('.tl-notice.failed'));
+  await page.waitForSelector('.gr-empty.failed');
+  assert.match(await page.textContent('.tl-notice'), /^Could not build the timeline: <img src=x onerror=.*> database disk image is malformed$/);
+  assert.match(await page.textContent('.gr-empty'), /^Could not build the graph: /);
+  assert.ok(await page.isVisible('.tl-notice'));
+  assert.ok(await page.isVisible('.gr-empty'));
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await page.screenshot({ path: join(results, 'browser-load-failed-light.png') });
+});

@@ -113,6 +113,13 @@ export class GraphView {
     new ResizeObserver(() => this.resize()).observe(this.stage);
   }
 
+  /** The host could not build the graph: say why where the graph would be. */
+  showFailure(message: string): void {
+    this.empty.hidden = false;
+    this.empty.classList.add('failed');
+    this.empty.textContent = message;
+  }
+
   setData(graph: GraphData): void {
     const sameSession = this.graph?.sessionId === graph.sessionId;
     const wasSelected = this.selected !== null;
@@ -128,6 +135,7 @@ export class GraphView {
     this.buildLegend(graph);
     this.footer.textContent = omittedText(graph);
     this.empty.hidden = graph.nodes.length > 0;
+    this.empty.classList.remove('failed');
     this.empty.textContent = 'No graph yet: no files, symbols, errors or decisions were recorded for this session. They appear as the agent reads, edits and runs things.';
     this.stage.dataset.nodes = String(graph.nodes.length);
     this.draw();

@@ -48,6 +48,8 @@ export class TimelineView {
   readonly element = h('section', 'tl');
   private readonly legend = h('ol', 'tl-legend');
   private readonly status = h('span', 'tl-status');
+  /** Over the stage until the first data arrives: loading, or why it will not. */
+  private readonly notice = h('p', 'tl-notice', 'Loading the timeline…');
   private readonly stage = h('div', 'tl-stage');
   private readonly canvas = document.createElement('canvas');
   private readonly svg: Svg;
@@ -170,7 +172,7 @@ export class TimelineView {
     this.stage.addEventListener('keydown', (event) => this.key(event));
     this.tooltip.hidden = true;
     this.tooltip.setAttribute('role', 'tooltip');
-    this.stage.append(this.canvas, this.svg.node()!, this.tooltip);
+    this.stage.append(this.canvas, this.svg.node()!, this.tooltip, this.notice);
     this.stage.dataset.highlighted = '0';
     // The harness (test/browser/fake-host.js) defines window.__loupe so tests can drive the linked-view API.
     const debug = (window as { __loupe?: Record<string, unknown> }).__loupe;
@@ -188,7 +190,15 @@ export class TimelineView {
     theme.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
   }
 
+  /** The host could not build the timeline: say why over the stage. */
+  showFailure(message: string): void {
+    this.notice.hidden = false;
+    this.notice.classList.add('failed');
+    this.notice.textContent = message;
+  }
+
   setData(data: TimelineData, memory?: ZoomMemory): void {
+    this.notice.hidden = true;
     const sameSession = this.data?.sessionId === data.sessionId;
     this.data = data;
     this.details.useSession(data.sessionId);

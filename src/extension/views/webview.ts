@@ -2,7 +2,7 @@
 // messages, validated against the protocol before they act.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseFromWebview, type Envelope, type FromWebviewMessage, type ToWebviewMessage, type WebviewAction } from '../../protocol';
+import { MAX_FAILURE_LENGTH, parseFromWebview, type Envelope, type FromWebviewMessage, type ToWebviewMessage, type WebviewAction } from '../../protocol';
 import { Disposable } from '../disposable';
 import { ActionHost } from './actions';
 import type { ViewState } from './state';
@@ -106,6 +106,7 @@ export class WebviewConnection extends Disposable {
           await this.post({ type: 'didLoadTimeline', timeline }, messageId);
         } catch (err) {
           this.output.appendLine(`webview: could not build the timeline of ${body.sessionId}: ${(err as Error).message}`);
+          await this.postFailure('timeline', body.sessionId, err, messageId);
         }
         return;
       case 'requestEventDetail':
@@ -122,6 +123,7 @@ export class WebviewConnection extends Disposable {
           await this.post({ type: 'didLoadGraph', graph }, messageId);
         } catch (err) {
           this.output.appendLine(`webview: could not build the graph of ${body.sessionId}: ${(err as Error).message}`);
+          await this.postFailure('graph', body.sessionId, err, messageId);
         }
         return;
       case 'runRangeAction':
@@ -145,6 +147,12 @@ export class WebviewConnection extends Disposable {
         }
         return;
     }
+  }
+
+  /** Tells the view it will not get what it asked for (it shows the reason instead of "Loading…"). */
+  private async postFailure(what: 'timeline' | 'graph', sessionId: string, err: unknown, inReplyTo: number): Promise<void> {
+    const reason = String((err as Error)?.message ?? err).split('\n')[0]!;
+    await this.post({ type: 'didFailLoad', what, sessionId, message: `Could not build the ${what}: ${reason}`.slice(0, MAX_FAILURE_LENGTH) }, inReplyTo);
   }
 
   private async post(body: ToWebviewMessage, inReplyTo?: number): Promise<void> {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseFromWebview, parseToWebview, RANGE_ACTIONS, WEBVIEW_ACTIONS } from '../../../src/protocol';
+import { MAX_FAILURE_LENGTH, parseFromWebview, parseToWebview, RANGE_ACTIONS, WEBVIEW_ACTIONS } from '../../../src/protocol';
 
 test('a well-formed message from the webview is accepted with exactly its known fields', () => {
   assert.deepEqual(parseFromWebview({ messageId: 1, body: { type: 'ready', extra: '<script>' } }), { messageId: 1, body: { type: 'ready' } });
@@ -121,4 +121,13 @@ test('an event detail is asked for by id and its answer validated, its omitted o
   assert.ok(!ok({ detail: { ...detail, id: 43 } }), 'the answer is for another event');
   assert.ok(!ok({ detail: { ...detail, r0: 5 } }));
   assert.ok(!ok({ detail: { ...detail, omitted: { ...omitted, firstLines: [1] } } }));
+});
+
+test('the webview accepts a load failure of the timeline or the graph, and rejects a malformed one', () => {
+  const failure = { type: 'didFailLoad', what: 'graph', sessionId: 's1', message: 'Could not build the graph: disk I/O error' };
+  assert.deepEqual(parseToWebview({ messageId: 1, body: failure })?.body, failure);
+  assert.ok(parseToWebview({ messageId: 1, body: { ...failure, what: 'timeline' } }));
+  for (const bad of [{ ...failure, what: 'actions' }, { ...failure, sessionId: 42 }, { ...failure, message: 7 }, { ...failure, message: 'x'.repeat(MAX_FAILURE_LENGTH + 1) }]) {
+    assert.equal(parseToWebview({ messageId: 1, body: bad }), undefined, JSON.stringify(bad).slice(0, 80));
+  }
 });
