@@ -14,7 +14,7 @@
 import type { Database } from 'sql.js';
 import { commandFailed, decisions, errorKey, errorSignature, firstLine } from '../distill/extract';
 import { TOOL_OUTPUT_INDEX_CHARS } from '../store/migrations/recall';
-import { all, num, one, str, type Row } from '../store/rows';
+import { all, json, num, one, optStr, str, type Row } from '../store/rows';
 import { MAX_PARSE_CHARS, symbolsOfRead } from './symbols';
 
 export interface GraphEvent {
@@ -176,10 +176,10 @@ export function graphEventOf(row: Row): GraphEvent {
     turn: num(row.turn),
     ts: str(row.ts),
     kind: str(row.kind),
-    toolName: row.tool_name == null ? null : str(row.tool_name),
+    toolName: optStr(row.tool_name),
     isError: num(row.is_error) === 1,
-    paths: row.paths == null ? [] : (JSON.parse(str(row.paths)) as string[]),
-    meta: row.meta == null ? {} : (JSON.parse(str(row.meta)) as Record<string, unknown>),
+    paths: json<string[]>(row.paths, []),
+    meta: json<Record<string, unknown>>(row.meta, {}),
     parentId: row.parent_id == null ? null : num(row.parent_id),
     text: str(row.body),
   };
