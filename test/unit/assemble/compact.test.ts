@@ -1,23 +1,15 @@
 // Compaction: the budget bound (property-tested), pins, the query, determinism.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { BudgetTooSmallError, compactSession } from '../../../src/core/assemble/compact';
 import { ingestPaths } from '../../../src/core/ingest';
-import { openStore, type Store } from '../../../src/core/store/store';
+import { openStore } from '../../../src/core/store/store';
 import { countExact } from '../../../src/core/tokens/count';
 import { generateSession, writeProjects } from '../../fixtures/generate';
 import { tempDir } from '../helpers';
+import { sampleStore } from '../sample';
 
-const SAMPLE = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'sample');
-
-async function sampleStore(): Promise<{ store: Store; id: string }> {
-  const store = await openStore(join(tempDir(), 'loupe.db'));
-  await ingestPaths(store, [SAMPLE], { workerScript: null });
-  const id = store.listSessions().sort((a, b) => b.turns - a.turns)[0]!.id;
-  return { store, id };
-}
 
 test('the output never exceeds the budget and says what it kept', async () => {
   const { store, id } = await sampleStore();

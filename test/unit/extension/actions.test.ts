@@ -1,27 +1,16 @@
 // The host side of the actions panel (src/extension/lib/actions.ts): a compaction of a turn range
 // within its budget, recall scoped to a range, and the plan of a progressive read from a turn.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { compactSession } from '../../../src/core/assemble/compact';
 import { distillSession } from '../../../src/core/distill/units';
-import { ingestPaths } from '../../../src/core/ingest';
 import { recall } from '../../../src/core/recall/recall';
-import { openStore, type Store } from '../../../src/core/store/store';
 import { countExact } from '../../../src/core/tokens/count';
 import { compactPreview, DistilledCache, readLevels, readPlanMessage, recallItems, runHint, sessionFrom } from '../../../src/extension/lib/actions';
 import { parseToWebview } from '../../../src/protocol';
-import { tempDir } from '../helpers';
+import { sampleStore } from '../sample';
 import { recallFixture, SESSION } from '../recall/fixture';
 
-const SAMPLE = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'sample');
-
-async function sampleStore(): Promise<{ store: Store; id: string }> {
-  const store = await openStore(join(tempDir(), 'loupe.db'));
-  await ingestPaths(store, [SAMPLE], { workerScript: null });
-  const id = store.listSessions().sort((a, b) => b.turns - a.turns)[0]!.id;
-  return { store, id };
-}
 
 test('a compaction of a turn range stays within its budget and shows only turns of the range', async () => {
   const { store, id } = await sampleStore();
