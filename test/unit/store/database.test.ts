@@ -172,6 +172,36 @@ function tests(): void {
     db.close();
   });
 
+  test('read() runs its statements in one transaction, closes it, and refuses a write() inside', async (t) => {
+    const db = await withCounter(join(tempDir(t), 'loupe.db'));
+    const opensTransaction = (d: Database) => {
+      try {
+        d.run('BEGIN');
+      } catch {
+        return false; // one is open already
+      }
+      d.run('ROLLBACK');
+      return true;
+    };
+    assert.equal(db.read((d) => opensTransaction(d)), false, 'inside read() a transaction is open');
+    assert.equal(opensTransaction(db.db), true, 'and closed after it');
+    assert.throws(() => db.read(() => db.write((d) => d.run('UPDATE counter SET n = 7'))), /write\(\) inside read\(\)/);
+    assert.equal(count(db), 0);
+    // Reads only: a change made on the connection inside read() does not outlive it.
+    db.read((d) => d.run('UPDATE counter SET n = 9'));
+    assert.equal(count(db), 0);
+    // An error leaves no transaction behind.
+    assert.throws(() => db.read(() => { throw new Error('boom'); }), /boom/);
+    assert.equal(opensTransaction(db.db), true);
+    // Inside write() (and a read() already open) it just runs, and sees the write's changes.
+    db.write((d) => {
+      d.run('UPDATE counter SET n = 4');
+      assert.equal(db.read(() => db.read(() => count(db))), 4);
+    });
+    assert.equal(count(db), 4);
+    db.close();
+  });
+
   test('an async write() callback is refused and rolled back', async (t) => {
     const db = await withCounter(join(tempDir(t), 'loupe.db'));
     assert.throws(
