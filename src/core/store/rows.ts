@@ -10,7 +10,15 @@ export function all(db: Database, sql: string, params: Params = []): Row[] {
   try {
     stmt.bind(params);
     const rows: Row[] = [];
-    while (stmt.step()) rows.push(stmt.getAsObject());
+    // getAsObject() asks sql.js for the column names again on every row.
+    let names: string[] | undefined;
+    while (stmt.step()) {
+      const values = stmt.get();
+      names ??= stmt.getColumnNames();
+      const row: Row = {};
+      for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;
+      rows.push(row);
+    }
     return rows;
   } finally {
     stmt.free();
