@@ -2,7 +2,7 @@
 // query builder's identifier handling.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bm25, parseMatchInfo } from '../../../src/core/recall/bm25';
+import { bm25 } from '../../../src/core/recall/bm25';
 import { buildMatch, camelParts, identifierParts, joinedSuffixes } from '../../../src/core/recall/terms';
 import { openStore } from '../../../src/core/store/store';
 
@@ -33,12 +33,20 @@ test('loupe_bm25 matches hand-computed Okapi BM25 (k1 = 1.2, b = 0.75, 3 docs, a
   assert.ok(Math.abs(both.get(1)! - (1.348640 + banana)) < 1e-5);
 });
 
-test('matchinfo is parsed as phrases, columns, rows, averages, lengths and hit triples', () => {
-  const ints = [1, 1, 3, 3, 4, 3, 5, 2];
-  const blob = new Uint8Array(new Uint32Array(ints).buffer);
-  const info = parseMatchInfo(blob);
-  assert.deepEqual(info, { phrases: 1, columns: 1, rows: 3, avgLength: [3], length: [4], hits: [[{ here: 3, total: 5, docs: 2 }]] });
-  assert.ok(Math.abs(bm25(info) - 0.689339) < 1e-6);
+test('bm25 reads phrases, columns, rows, averages, lengths and hit triples out of the matchinfo blob', () => {
+  const blob = (ints: number[]) => new Uint8Array(new Uint32Array(ints).buffer);
+  // One phrase, one column: 3 rows of average length 3; this row has length 4 and 3 hits; 2 rows hit.
+  assert.ok(Math.abs(bm25(blob([1, 1, 3, 3, 4, 3, 5, 2])) - 0.689339) < 1e-6);
+  // Two phrases × two columns, averages [3, 10], lengths [4, 5]; phrase 0 hits column 0 three times
+  // (df 2), phrase 1 hits column 1 once (df 1); the zero triples add nothing.
+  const two = blob([2, 2, 3, 3, 10, 4, 5, 3, 5, 2, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+  const term = (tf: number, df: number, len: number, avg: number, w = 1) =>
+    (w * Math.log(1 + (3 - df + 0.5) / (df + 0.5)) * tf * 2.2) / (tf + 1.2 * (1 - 0.75 + (0.75 * len) / avg));
+  assert.ok(Math.abs(bm25(two) - (term(3, 2, 4, 3) + term(1, 1, 5, 10))) < 1e-12);
+  // Column weights apply per column.
+  assert.ok(Math.abs(bm25(two, [1, 0.5]) - (term(3, 2, 4, 3) + term(1, 1, 5, 10, 0.5))) < 1e-12);
+  // A blob too short for its own header is an error, not a score read out of bounds.
+  assert.throws(() => bm25(blob([2, 2, 3, 3, 10, 4, 5])), /too short/);
 });
 
 test('camelCase words are split into parts; snake_case, paths and dotted names become phrases', () => {
