@@ -96,23 +96,28 @@ interface Candidate {
 
 export function recall(store: Store, query: string, options: RecallOptions = {}): RecallResult {
   ensureRecorded(store);
+  // One read transaction for the dozens of statements below.
+  const { hits, expanded, tokens } = store.read(() => rankAndExpand(store, query, options));
+  if (options.record !== false && hits.length > 0) {
+    const before = store.db;
+    const wasRecorded = recordedAt.get(before) === changeMark(before);
+    recordTouches(store, hits, options.now);
+    // Touch times are not indexed: still up to date if it was (and not reloaded meanwhile).
+    if (wasRecorded && store.db === before) recordedAt.set(before, changeMark(before));
+  }
+  return { query, hits, expanded, tokens };
+}
+
+function rankAndExpand(store: Store, query: string, options: RecallOptions): Omit<RecallResult, 'query'> {
   const db = store.db;
   const sessionKey = options.session ? store.key(store.resolveSession(options.session).id) : null;
   const limit = options.limit ?? 10;
   const inRange = (turn: number) => turn >= (options.fromTurn ?? -Infinity) && turn <= (options.toTurn ?? Infinity);
   const candidates = searchText(db, query, sessionKey, [options.fromTurn ?? null, options.toTurn ?? null]);
 
-  // Graph: seeds are the query's nodes and the turns of the best text hits.
-  const seeds = queryNodes(db, query);
   const maxBm25 = Math.max(0, ...candidates.map((c) => c.bm25));
-  const best = candidates.slice(0, SEED_HITS);
-  const turnNodes = turnNodeIds(db, best.map((c) => turnNodeName(c.session, c.turn)));
-  for (const c of best) {
-    const id = turnNodes.get(turnNodeName(c.session, c.turn));
-    if (id !== undefined) seeds.set(id, (seeds.get(id) ?? 0) + c.bm25 / (maxBm25 || 1));
-  }
   const graphWeight = options.graphWeight ?? DEFAULT_GRAPH_WEIGHT;
-  const turnScores = graphWeight > 0 ? turnGraphScores(db, seeds, sessionKey, options) : new Map<string, number>();
+  const turnScores = graphWeight > 0 ? turnGraphScores(db, graphSeeds(db, query, candidates, maxBm25), sessionKey, options) : new Map<string, number>();
   const maxGraph = Math.max(0, ...turnScores.values());
 
   const scored: { c: Candidate; score: number; graph: number }[] = [];
@@ -161,14 +166,7 @@ export function recall(store: Store, query: string, options: RecallOptions = {})
       tokens += cost;
     }
   }
-  if (options.record !== false && top.length > 0) {
-    const before = store.db;
-    const wasRecorded = recordedAt.get(before) === changeMark(before);
-    recordTouches(store, top, options.now);
-    // Touch times are not indexed: still up to date if it was (and not reloaded meanwhile).
-    if (wasRecorded && store.db === before) recordedAt.set(before, changeMark(before));
-  }
-  return { query, hits: top, expanded, tokens };
+  return { hits: top, expanded, tokens };
 }
 
 /**
@@ -277,6 +275,18 @@ export function queryNodes(db: Database, query: string): Map<number, number> {
   } finally {
     byName.free();
     byKey.free();
+  }
+  return seeds;
+}
+
+/** The graph's seeds: the query's nodes and the turns of the best text hits (by their share of the best BM25). */
+function graphSeeds(db: Database, query: string, candidates: Candidate[], maxBm25: number): Map<number, number> {
+  const seeds = queryNodes(db, query);
+  const best = candidates.slice(0, SEED_HITS);
+  const turnNodes = turnNodeIds(db, best.map((c) => turnNodeName(c.session, c.turn)));
+  for (const c of best) {
+    const id = turnNodes.get(turnNodeName(c.session, c.turn));
+    if (id !== undefined) seeds.set(id, (seeds.get(id) ?? 0) + c.bm25 / (maxBm25 || 1));
   }
   return seeds;
 }

@@ -22,6 +22,12 @@ export interface RelatedResult {
 
 export function related(store: Store, target: string, options: RelatedOptions = {}): RelatedResult {
   ensureRecorded(store);
+  const result = store.read(() => relatedTo(store, target, options));
+  if (options.record !== false && result.turns.length > 0) recordTouches(store, result.turns, options.now);
+  return result;
+}
+
+function relatedTo(store: Store, target: string, options: RelatedOptions): RelatedResult {
   const db = store.db;
   const seeds = queryNodes(db, target);
   const rank = personalizedPageRank(db, seeds, options);
@@ -48,7 +54,6 @@ export function related(store: Store, target: string, options: RelatedOptions = 
     const sessionId = String(all(db, 'SELECT id FROM sessions WHERE key = ?', [session])[0]?.id ?? '');
     turns.push({ sessionId, turn, score: round(score), handle: unit ? `u${num(row.id)}` : `e${num(row.id)}`, level: unit ? 'R2' : 'R0', tokens: cost, text });
   }
-  if (options.record !== false && turns.length > 0) recordTouches(store, turns, options.now);
   return {
     target,
     seeds: [...seeds.keys()].flatMap((id) => {
