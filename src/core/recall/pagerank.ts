@@ -2,7 +2,7 @@
 // a configurable restart probability, edge weights decayed by age. The walk runs on the query's
 // neighbourhood (a few hops from the seeds), loaded from the database, never on the whole graph.
 import type { Database } from 'sql.js';
-import { all, num, str } from '../store/rows';
+import { all, num, statement, str } from '../store/rows';
 
 export interface PageRankOptions {
   /** Probability of jumping back to the seeds at each step (default 0.25). */
@@ -52,7 +52,8 @@ export function personalizedPageRank(db: Database, seeds: Map<number, number>, o
   const loaded = new Set<number>();
   let frontier = [...seeds.keys()];
   // Tool edges are left out in SQL: they are most of a turn's edges and never walked.
-  const edges = db.prepare(
+  const edges = statement(
+    db,
     `SELECT dst AS other, weight, at FROM graph_edges WHERE src = ?1 AND kind NOT IN (${[...SKIPPED_KINDS].map((k) => `'${k}'`).join(', ')})
      UNION ALL SELECT src AS other, weight, at FROM graph_edges WHERE dst = ?1 AND kind NOT IN (${[...SKIPPED_KINDS].map((k) => `'${k}'`).join(', ')})
      LIMIT ${HUB_DEGREE + 1}`,
@@ -87,7 +88,7 @@ export function personalizedPageRank(db: Database, seeds: Map<number, number>, o
       frontier = next;
     }
   } finally {
-    edges.free();
+    edges.reset();
   }
 
   // The walk, on typed arrays: each edge carries rank both ways, in proportion to its weight.

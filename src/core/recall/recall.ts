@@ -5,7 +5,7 @@
 import type { Database } from 'sql.js';
 import { verbatimText } from '../source';
 import { UNIT_DOCID_BASE } from '../store/migrations/recall';
-import { all, num, one, scalar, str } from '../store/rows';
+import { all, num, one, scalar, statement, str } from '../store/rows';
 import type { Store } from '../store/store';
 import { countExact } from '../tokens/count';
 import { nodeKey, turnNodeName } from './graph-build';
@@ -258,8 +258,8 @@ function levelName(level: number): HitLevel {
 export function queryNodes(db: Database, query: string): Map<number, number> {
   const seeds = new Map<number, number>();
   const add = (id: number, w: number) => seeds.set(id, (seeds.get(id) ?? 0) + w);
-  const byName = db.prepare("SELECT id FROM graph_nodes WHERE type IN ('file', 'symbol') AND name = ?");
-  const byKey = db.prepare('SELECT id FROM graph_nodes WHERE key = ? LIMIT 20');
+  const byName = statement(db, "SELECT id FROM graph_nodes WHERE type IN ('file', 'symbol') AND name = ?");
+  const byKey = statement(db, 'SELECT id FROM graph_nodes WHERE key = ? LIMIT 20');
   const each = (stmt: typeof byName, value: string, w: number) => {
     stmt.bind([value]);
     while (stmt.step()) add(num(stmt.get()[0]), w);
@@ -273,8 +273,8 @@ export function queryNodes(db: Database, query: string): Map<number, number> {
     }
     for (const w of words(query).filter((w) => w.length >= 3)) each(byKey, w, 0.5);
   } finally {
-    byName.free();
-    byKey.free();
+    byName.reset();
+    byKey.reset();
   }
   return seeds;
 }
