@@ -231,6 +231,8 @@ function matchRows(db: Database, match: string, session: number | null, [fromTur
   // walks its doclists newest first for ORDER BY docid DESC, and stops at the LIMIT): every match
   // when there are fewer, the best of the recent ones for a very common word. Without a session
   // filter the best rows are chosen from the index alone, then joined.
+  // The events are joined through their covering index (migration 9): SQLite would pick the rowid,
+  // and read a page of event texts for each candidate's session and turn.
   const scored = `SELECT docid, loupe_bm25(matchinfo(recall_fts, 'pcnalx')) AS score FROM recall_fts WHERE recall_fts MATCH ?1
                   ORDER BY docid DESC LIMIT ${SCORED}`;
   const ranked = session === null ? `SELECT docid, score FROM (${scored}) ORDER BY score DESC LIMIT ${CANDIDATES}` : scored;
@@ -240,7 +242,7 @@ function matchRows(db: Database, match: string, session: number | null, [fromTur
             e.session AS e_session, e.turn AS e_turn, (s.event_id IS NOT NULL) AS superseded,
             u.session AS u_session, u.level AS u_level, u.turn_from AS u_turn, u.archived AS u_archived
      FROM (${ranked}) f
-     LEFT JOIN events e ON f.docid < ${UNIT_DOCID_BASE} AND e.id = f.docid
+     LEFT JOIN events e INDEXED BY events_turn_of ON f.docid < ${UNIT_DOCID_BASE} AND e.id = f.docid
      LEFT JOIN recall_superseded s ON s.event_id = e.id
      LEFT JOIN units u ON f.docid >= ${UNIT_DOCID_BASE} AND u.id = f.docid - ${UNIT_DOCID_BASE}
      WHERE (?2 IS NULL OR COALESCE(e.session, u.session) = ?2)

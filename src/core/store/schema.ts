@@ -4,6 +4,7 @@ import type { Database } from 'sql.js';
 import { GRAPH_LIFECYCLE_MIGRATION } from './migrations/graph-lifecycle';
 import { PROGRESSIVE_MIGRATION } from './migrations/progressive';
 import { RECALL_MIGRATION } from './migrations/recall';
+import { RECALL_COVERING_MIGRATION } from './migrations/recall-covering';
 import { RECALL_JOINED_MIGRATION } from './migrations/recall-joined';
 
 export interface Migration {
@@ -160,6 +161,7 @@ export const MIGRATIONS: readonly Migration[] = [
   PROGRESSIVE_MIGRATION,
   RECALL_JOINED_MIGRATION,
   GRAPH_LIFECYCLE_MIGRATION,
+  RECALL_COVERING_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
