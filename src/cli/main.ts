@@ -240,6 +240,7 @@ async function ingestCommand(store: Store, paths: string[], globals: Globals): P
   const report: IngestReport =
     paths.length > 0 ? await ingestPaths(store, paths, { onProgress }) : await ingestDefault(store, { onProgress });
   for (const issue of report.issues) process.stderr.write(`${issue.file}:${issue.line}: ${issue.message}\n`);
+  for (const skip of report.skipped) process.stderr.write(`${skip.file}: skipped: ${skip.reason}\n`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   // Recall's index and graph of what was just stored (its own transaction: see recall/write.ts).
   const indexStarted = Date.now();
@@ -257,7 +258,8 @@ async function ingestCommand(store: Store, paths: string[], globals: Globals): P
     process.stdout.write(
       `ingested ${formatInt(report.events)} events from ${report.filesRead} files ` +
         `(${(report.bytesRead / 1e6).toFixed(1)} MB, ${report.sessions.length} sessions updated, ` +
-        `${report.filesUnchanged} unchanged${report.issues.length ? `, ${report.issues.length} lines skipped` : ''}) in ${seconds}s\n`,
+        `${report.filesUnchanged} unchanged${report.issues.length ? `, ${report.issues.length} lines skipped` : ''}` +
+        `${report.skipped.length ? `, ${report.skipped.length} files skipped` : ''}) in ${seconds}s\n`,
     );
     if (indexed > 0) process.stdout.write(`indexed ${formatInt(indexed)} events and units for recall and the graph in ${indexSeconds}s\n`);
   }

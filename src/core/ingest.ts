@@ -9,10 +9,10 @@
 // worker thread when one is available), apply (in a store transaction, batched). The worker runs
 // ahead of the writes, so the two halves of the work overlap.
 import { statSync } from 'node:fs';
-import type { LineIssue } from './model';
+import type { LineIssue, ParsedEvent, SessionFacts } from './model';
 import { appendEvents, findTaskCall, mainLineOfBatch, rebuildTurns, refreshMainLine, renumberTurns, turnAtSeq } from './store/events';
 import type { Store } from './store/store';
-import { claudeProjectRoots, discoverClaudeFiles, type DiscoveredFile } from './transcript/claude/discover';
+import { claudeProjectRoots, discoverClaudeFiles, type DiscoveredFile, type SkippedFile } from './transcript/claude/discover';
 import { defaultWorkerScript, ParsePool, parseInline, type ParseOutcome } from './transcript/parse-pool';
 import { HEAD_BYTES, hashFileHead, type ReadJob, type ReadResult } from './transcript/read';
 
@@ -41,6 +41,8 @@ export interface IngestReport {
   events: number;
   /** Lines skipped (with file and line number) and files that could not be read. */
   issues: LineIssue[];
+  /** Files found but not read: other agents' transcripts, formats Loupe cannot read yet. */
+  skipped: SkippedFile[];
   /** Whether files were parsed in a worker thread (false: on the calling thread). */
   threaded: boolean;
 }
@@ -80,6 +82,7 @@ export async function ingestPaths(store: Store, paths: string[], options: Ingest
     bytesRead: 0,
     events: 0,
     issues: [...discovered.issues],
+    skipped: discovered.skipped,
     threaded: false,
   };
   const sessions = [...groupBySession(discovered.files).values()];
@@ -199,16 +202,28 @@ function headChanged(path: string, bytesIngested: number, headHash: string): boo
   }
 }
 
+/** What one apply did to one session: where its new events start, and whether it forked. */
+interface Touched {
+  sessionId: string;
+  key: number;
+  firstNewSeq: number | null;
+  /** Set when a rewind reaches back before this batch: stored main-line flags must be recomputed. */
+  forked: boolean;
+}
+
 /** Stores what was read of one session's files. Runs inside a store transaction. */
 function applySession(store: Store, planned: PlannedSession, outcomes: ParseOutcome[], report: IngestReport): void {
-  const sessionId = planned.files[0]!.sessionId;
-  const main = planned.files.find((f) => f.kind === 'main');
-  // Created on first use, so that an empty file does not make an empty session.
-  let key = store.key(sessionId);
-  const session = () => (key ||= store.upsertSession(sessionId, 'claude-code', main?.path ?? null, {}));
-  let firstNewSeq: number | null = null;
-  // Set when a rewind reaches back before this batch: stored main-line flags must be recomputed.
-  let forked = false;
+  const touched = new Map<string, Touched>();
+  const sessionOf = (sessionId: string, mainFile: string | null, facts: SessionFacts): Touched => {
+    let t = touched.get(sessionId);
+    // Created on first use, so that an empty file does not make an empty session.
+    if (!t) {
+      const key = store.key(sessionId) || store.upsertSession(sessionId, 'claude-code', mainFile, {});
+      touched.set(sessionId, (t = { sessionId, key, firstNewSeq: null, forked: false }));
+    }
+    if (mainFile !== null) store.upsertSession(sessionId, 'claude-code', mainFile, facts);
+    return t;
+  };
   planned.parts.forEach((part, i) => {
     const result = resultToApply(store, part, outcomes[i]!, report);
     if (!result) return;
@@ -217,13 +232,20 @@ function applySession(store: Store, planned: PlannedSession, outcomes: ParseOutc
     for (const issue of result.issues) report.issues.push(issue);
     if (result.endOffset === result.from) return; // empty, or only a half-written line so far
     const { file } = part;
-    const state = store.getFile(file.path) ?? store.ensureFile(file.path, session(), file.agentId ?? null);
-    if (file.kind === 'main') store.upsertSession(sessionId, 'claude-code', file.path, result.facts);
-    const taskCallId = file.kind === 'subagent' ? findTaskCall(store.db, session(), file.toolUseId, file.agentId) : null;
-    const main = file.kind === 'main' ? mainLineOfBatch(store.db, session(), result.events) : undefined;
-    if (main?.olderChanged) forked = true;
-    const seq = appendEvents(store.db, { session: session(), fileId: state.id, taskCallId }, result.events, main?.flags);
-    if (seq !== null && (firstNewSeq === null || seq < firstNewSeq)) firstNewSeq = seq;
+    const groups = eventsBySession(result.events, file.sessionId);
+    const mainFile = file.kind === 'main' ? file.path : null;
+    const owner = groups.owner;
+    const ownerFacts = { ...result.facts[''], ...result.facts[owner] };
+    const ownerSession = sessionOf(owner, mainFile, ownerFacts);
+    const state = store.getFile(file.path) ?? store.ensureFile(file.path, ownerSession.key, file.agentId ?? null);
+    for (const [sessionId, events] of groups.bySession) {
+      const t = sessionId === owner ? ownerSession : sessionOf(sessionId, mainFile, result.facts[sessionId] ?? {});
+      const taskCallId = file.kind === 'subagent' ? findTaskCall(store.db, t.key, file.toolUseId, file.agentId) : null;
+      const main = file.kind === 'main' ? mainLineOfBatch(store.db, t.key, events) : undefined;
+      if (main?.olderChanged) t.forked = true;
+      const seq = appendEvents(store.db, { session: t.key, fileId: state.id, taskCallId }, events, main?.flags);
+      if (seq !== null && (t.firstNewSeq === null || seq < t.firstNewSeq)) t.firstNewSeq = seq;
+    }
     report.events += result.events.length;
     store.updateFile({
       ...state,
@@ -234,22 +256,52 @@ function applySession(store: Store, planned: PlannedSession, outcomes: ParseOutc
       mtimeMs: result.mtimeMs,
     });
   });
-  if (firstNewSeq === null) return;
-  let fromSeq: number = firstNewSeq;
-  if (forked) {
-    const flipped = refreshMainLine(store.db, key);
-    // New events were numbered as if on the main line; a flip anywhere means renumbering from it.
-    if (flipped !== null) {
-      fromSeq = Math.min(fromSeq, flipped);
-      renumberTurns(store.db, key, fromSeq);
+  for (const t of touched.values()) {
+    if (t.firstNewSeq === null) continue;
+    let fromSeq: number = t.firstNewSeq;
+    if (t.forked) {
+      const flipped = refreshMainLine(store.db, t.key);
+      // New events were numbered as if on the main line; a flip anywhere means renumbering from it.
+      if (flipped !== null) {
+        fromSeq = Math.min(fromSeq, flipped);
+        renumberTurns(store.db, t.key, fromSeq);
+      }
+    }
+    rebuildTurns(store.db, t.key, Math.max(1, turnAtSeq(store.db, t.key, fromSeq)));
+    store.touchSession(t.key);
+    // Recall's index and graph catch up when recall, related or gc next run (recordAll): building
+    // them here, in the ingest transaction, made ingest three times slower (0.35x -> 0.12x of the
+    // read+parse baseline on the 100 MB bench).
+    report.sessions.push(t.sessionId);
+  }
+}
+
+/**
+ * A file's events by the session their lines name. Claude Code names every conversation line's
+ * session; the file's name is only a hint (transcripts committed to repositories are all called
+ * `claude-session.jsonl`), used for lines that name none (a legacy `summary`). The file belongs
+ * to its hinted session when any line names it, else to the first session a line names.
+ */
+export function eventsBySession(events: readonly ParsedEvent[], hint: string): { owner: string; bySession: Map<string, ParsedEvent[]> } {
+  let named: string | undefined;
+  let hintNamed = false;
+  for (const ev of events) {
+    if (ev.sessionId === undefined) continue;
+    named ??= ev.sessionId;
+    if (ev.sessionId === hint) {
+      hintNamed = true;
+      break;
     }
   }
-  rebuildTurns(store.db, key, Math.max(1, turnAtSeq(store.db, key, fromSeq)));
-  store.touchSession(key);
-  // Recall's index and graph catch up when recall, related or gc next run (recordAll): building
-  // them here, in the ingest transaction, made ingest three times slower (0.35x -> 0.12x of the
-  // read+parse baseline on the 100 MB bench).
-  report.sessions.push(sessionId);
+  const owner = hintNamed || named === undefined ? hint : named;
+  const bySession = new Map<string, ParsedEvent[]>();
+  for (const ev of events) {
+    const sessionId = ev.sessionId ?? owner;
+    let list = bySession.get(sessionId);
+    if (!list) bySession.set(sessionId, (list = []));
+    list.push(ev);
+  }
+  return { owner, bySession };
 }
 
 /**

@@ -79,6 +79,11 @@ export interface ParsedEvent {
   logicalParentUuid?: string;
   sidechain: boolean;
   agentId?: string;
+  /**
+   * The session its record names (Claude Code `sessionId`). Ingest files the event under it: a
+   * file's name is only a hint, and a file may hold lines of more than one session.
+   */
+  sessionId?: string;
   /** Source-specific structured data: record type, subtype, toolUseResult metadata, … */
   meta: Record<string, unknown>;
   sourceRef: SourceRef;

@@ -72,6 +72,7 @@ export class LoupeSessions extends Disposable {
           `ingest ${paths.length} path(s): ${report.filesRead} read, ${report.filesUnchanged} unchanged, ${report.events} events, ${report.issues.length} issue(s)`,
         );
         for (const issue of report.issues.slice(0, 20)) this.output.appendLine(`  ${issue.file}:${issue.line}: ${issue.message}`);
+        for (const skip of report.skipped.slice(0, 20)) this.output.appendLine(`  ${skip.file}: skipped: ${skip.reason}`);
         // Recall's index and graph of the new events, a step at a time (the host stays responsive).
         const indexed = await catchUp(store, { onProgress: (n) => this.setBusy(`Indexing for recall: ${n.toLocaleString('en-US')} events`) });
         if (indexed > 0) this.output.appendLine(`recall: indexed ${indexed} events and units`);

@@ -18,7 +18,8 @@ export interface ReadResult {
   /** The offset the job started from (to check the plan still holds when the result is applied). */
   from: number;
   events: ParsedEvent[];
-  facts: SessionFacts;
+  /** What the lines revealed per session id they name; '' for lines that name none (a `summary`). */
+  facts: Record<string, SessionFacts>;
   issues: LineIssue[];
   /** Just past the last complete line read: where the next ingest starts. */
   endOffset: number;
@@ -39,13 +40,14 @@ export function readAndParse(job: ReadJob): ReadResult {
   try {
     const stat = fstatSync(fd);
     const { lines, endOffset, nextLine } = readLinesFrom(fd, job.from, stat.size, job.firstLine);
-    const facts: SessionFacts = {};
+    const facts: Record<string, SessionFacts> = {};
     const events: ParsedEvent[] = [];
     const issues: LineIssue[] = [];
     for (const line of lines) {
       const result = parseClaudeLine(line, job.path);
       if (result.issue) issues.push(result.issue);
-      for (const [key, value] of Object.entries(result.facts)) if (value) (facts as Record<string, string>)[key] = value;
+      const own = (facts[result.facts.sessionId ?? ''] ??= {});
+      for (const [key, value] of Object.entries(result.facts)) if (value) (own as Record<string, string>)[key] = value;
       for (const ev of result.events) events.push(ev);
     }
     return {

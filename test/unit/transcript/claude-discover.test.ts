@@ -55,12 +55,13 @@ describe('discoverClaudeFiles', () => {
     assert.equal(agent?.toolUseId, 'toolu_01Task9', 'a file named directly still gets its sidecar');
   });
 
-  test('missing paths, non-jsonl files and broken sidecars are issues, not throws', () => {
+  test('missing paths and broken sidecars are issues, a non-jsonl file named directly is skipped; none throws', () => {
     const { root, project } = copyLayout();
     writeFileSync(join(project, SID, 'subagents', 'agent-a4f09c1e2b7d5a368.meta.json'), '{"agentType": ');
     const missing = join(root, 'nope');
     const notJsonl = join(project, 'sessions-index.json');
-    const { files, issues } = discoverClaudeFiles([missing, notJsonl, project]);
+    const { files, issues, skipped } = discoverClaudeFiles([missing, notJsonl, project]);
+    assert.deepEqual(skipped.map((s) => s.file), [notJsonl]);
     assert.equal(files.length, 5);
     const agent = files.find((f) => f.agentId === 'a4f09c1e2b7d5a368');
     assert.equal(agent?.kind, 'subagent');
@@ -69,7 +70,6 @@ describe('discoverClaudeFiles', () => {
       issues.map((i) => [i.file, i.line]),
       [
         [missing, 0],
-        [notJsonl, 0],
         [join(project, SID, 'subagents', 'agent-a4f09c1e2b7d5a368.meta.json'), 0],
       ],
     );
@@ -101,8 +101,8 @@ describe('discoverClaudeFiles', () => {
       const parent = `00000000-0000-4000-8000-${String(p).padStart(12, '0')}`;
       const subagents = join(project, parent, 'subagents');
       mkdirSync(subagents, { recursive: true });
-      // Main files are never opened, so they can be empty here.
-      for (let s = 0; s < 95; s++) writeFileSync(join(project, `${p}-${s}.jsonl`), '');
+      // Main files named by a session id are never opened, so they can be empty here.
+      for (let s = 0; s < 95; s++) writeFileSync(join(project, `00000000-0000-4000-9000-${String(p * 100 + s).padStart(12, '0')}.jsonl`), '');
       for (let a = 0; a < 3; a++) {
         writeFileSync(join(subagents, `agent-${p}x${a}.jsonl`), '');
         writeFileSync(join(subagents, `agent-${p}x${a}.meta.json`), JSON.stringify({ agentType: 'Explore', toolUseId: `toolu_${p}_${a}` }));
@@ -123,6 +123,60 @@ describe('discoverClaudeFiles', () => {
     assert.equal(subs.filter((f) => f.toolUseId !== undefined).length, 300);
     const paths = files.map((f) => f.path);
     assert.deepEqual(paths, [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+});
+
+describe('discoverClaudeFiles: files not named by their session', () => {
+  const line = (sessionId: string, extra = '') =>
+    `{"type":"user","uuid":"u1","parentUuid":null,"sessionId":"${sessionId}",${extra}"message":{"role":"user","content":"hi"}}\n`;
+
+  test('a transcript committed as claude-session.jsonl is the session its records name', () => {
+    const dir = tempDir();
+    for (const [repo, sid] of [['repo-a', SID], ['repo-b', SID2]] as const) {
+      mkdirSync(join(dir, repo));
+      // A summary line without a session id may come first (the legacy layout).
+      writeFileSync(join(dir, repo, 'claude-session.jsonl'), `{"type":"summary","summary":"x","leafUuid":"u9"}\n${line(sid)}`);
+    }
+    const { files, skipped } = discoverClaudeFiles([dir]);
+    assert.deepEqual(skipped, []);
+    assert.deepEqual(
+      files.map((f) => [f.path, f.sessionId, f.kind]),
+      [
+        [join(dir, 'repo-a', 'claude-session.jsonl'), SID, 'main'],
+        [join(dir, 'repo-b', 'claude-session.jsonl'), SID2, 'main'],
+      ],
+    );
+  });
+
+  test('a first line longer than the head still names its session', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'long.jsonl'), line(SID, `"pad":"${'x'.repeat(40_000)}",`));
+    assert.deepEqual(discoverClaudeFiles([dir]).files.map((f) => f.sessionId), [SID]);
+  });
+
+  test("other agents' JSONL is skipped with what it looks like; .json and .md transcripts are listed, Claude's own files are not", () => {
+    const dir = tempDir();
+    const codexMeta = `{"timestamp":"2026-07-11T17:18:23.720Z","type":"session_meta","payload":{"id":"019f","instructions":"${'y'.repeat(30_000)}"}}\n`;
+    writeFileSync(join(dir, 'rollout-2026-07-11-019f.jsonl'), codexMeta);
+    writeFileSync(join(dir, 'session.jsonl'), '{"type":"session","version":3,"id":"scc69","timestamp":"2026-07-14T01:30:48.419Z","cwd":"/x"}\n');
+    writeFileSync(join(dir, 'results.jsonl'), '{"question":"q","answer":"a"}\n');
+    writeFileSync(join(dir, 'gemini_session.json'), '{"sessionId":"s","projectHash":"h","messages":[]}');
+    writeFileSync(join(dir, '.aider.chat.history.md'), '# aider chat started\n');
+    writeFileSync(join(dir, 'sessions-index.json'), '{"version":1,"entries":[]}');
+    writeFileSync(join(dir, 'agent-abc.meta.json'), '{}');
+    writeFileSync(join(dir, 'new-session.jsonl'), '');
+    const { files, skipped } = discoverClaudeFiles([dir]);
+    assert.deepEqual(files.map((f) => f.path), [join(dir, 'new-session.jsonl')], 'an empty file may be a session just started');
+    assert.deepEqual(
+      skipped.map((s) => [s.file.slice(dir.length + 1), s.reason.split(',')[0]]),
+      [
+        ['.aider.chat.history.md', 'a .md file: Loupe reads Claude Code JSONL transcripts only'],
+        ['gemini_session.json', 'a .json file: Loupe reads Claude Code JSONL transcripts only'],
+        ['results.jsonl', 'an unknown JSONL format (keys question'],
+        ['rollout-2026-07-11-019f.jsonl', 'a Codex CLI rollout (session_meta)'],
+        ['session.jsonl', 'a pi agent session (session header)'],
+      ],
+    );
   });
 });
 

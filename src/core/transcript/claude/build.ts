@@ -133,6 +133,8 @@ export function makeEvent(ctx: LineContext, init: EventInit): ParsedEvent {
   if (logicalParentUuid !== undefined) ev.logicalParentUuid = logicalParentUuid;
   const agentId = nonEmpty(rec.agentId);
   if (agentId !== undefined) ev.agentId = agentId;
+  const sessionId = nonEmpty(rec.sessionId);
+  if (sessionId !== undefined) ev.sessionId = sessionId;
   return ev;
 }
 

@@ -5,8 +5,9 @@
 // legacy `agent-*.jsonl` (whose parent session is inside) and a subagent's `.meta.json` sidecar.
 import { closeSync, type Dirent, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import type { LineIssue } from '../../model';
+import { sniffJsonl } from '../sniff';
 import { isObject, nonEmpty } from './build';
 
 export interface DiscoveredFile {
@@ -66,20 +67,44 @@ function realOrSelf(p: string): string {
   }
 }
 
+/** A file found but not read, and why: another agent's transcript, a format Loupe cannot read yet. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface Discovery {
+  files: DiscoveredFile[];
+  issues: LineIssue[];
+  skipped: SkippedFile[];
+}
+
 /**
  * Every Claude Code transcript under `paths` (each a `.jsonl` file, a project folder, a projects
  * root or any folder, walked recursively), sorted by path. Subagent files are returned as
- * `subagent` with their parent's session id, never as sessions of their own.
+ * `subagent` with their parent's session id, never as sessions of their own. Other agents'
+ * JSONL and the `.json`/`.md` transcripts of other agents are listed in `skipped`.
  */
-export function discoverClaudeFiles(paths: string[]): { files: DiscoveredFile[]; issues: LineIssue[] } {
+export function discoverClaudeFiles(paths: string[]): Discovery {
   const walk = new Walk();
   for (const p of paths) walk.visitRoot(resolve(p));
-  const files = [...walk.found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, issues: walk.issues };
+  const files = [...walk.found.values()].sort((a, b) => compare(a.path, b.path));
+  return { files, issues: walk.issues, skipped: walk.skipped.sort((a, b) => compare(a.file, b.file)) };
 }
 
-/** The first line of a legacy agent file names its session early on; a few KB is plenty. */
-const HEAD_BYTES = 8_192;
+/**
+ * Claude Code names a session's file by its id. A file named otherwise (a transcript committed to a
+ * repository as `claude-session.jsonl`, say) is opened to learn its session from its records.
+ */
+const SESSION_FILE_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Files beside transcripts that Claude Code itself writes: neither sessions nor worth a mention. */
+const CLAUDE_COMPANIONS = /(^sessions-index\.json$|\.meta\.json$)/;
+/** Other agents keep transcripts in these (Gemini CLI, OpenCode, Cline: JSON; Aider: markdown). */
+const OTHER_TRANSCRIPT_EXTENSIONS = ['.json', '.md'];
+
+/** The first lines of a file name its session and its writer early on; a few KB is plenty. */
+const HEAD_BYTES = 16_384;
 const SESSION_ID_IN_HEAD = /"sessionId"\s*:\s*"([^"\\]+)"/;
 const SUBAGENTS_DIR = 'subagents';
 const WORKFLOWS_DIR = 'workflows';
@@ -88,6 +113,7 @@ const WORKFLOW_JOURNAL = 'journal.jsonl';
 class Walk {
   readonly found = new Map<string, DiscoveredFile>();
   readonly issues: LineIssue[] = [];
+  readonly skipped: SkippedFile[] = [];
   /** Real paths of folders already walked: symlinks may loop, and roots may overlap. */
   private readonly walked = new Set<string>();
 
@@ -101,7 +127,7 @@ class Walk {
     }
     if (isDir) this.walkDir(p);
     else if (p.endsWith('.jsonl')) this.classify(p, undefined);
-    else this.issues.push({ file: p, line: 0, message: 'not a .jsonl file' });
+    else this.skipped.push({ file: p, reason: 'not a .jsonl file: Loupe reads Claude Code JSONL transcripts' });
   }
 
   private walkDir(dir: string): void {
@@ -133,6 +159,9 @@ class Walk {
       }
       if (isDir) this.walkDir(full);
       else if (isFile && entry.name.endsWith('.jsonl')) this.classify(full, names);
+      else if (isFile && isOtherTranscript(entry.name)) {
+        this.skipped.push({ file: full, reason: `a ${extname(entry.name)} file: Loupe reads Claude Code JSONL transcripts only, for now` });
+      }
     }
   }
 
@@ -163,7 +192,21 @@ class Walk {
       if (sessionId !== undefined) this.found.set(path, { path, sessionId, kind: 'subagent', agentId: agentIdOf(name) });
       return;
     }
-    this.found.set(path, { path, sessionId: name.slice(0, -'.jsonl'.length), kind: 'main' });
+    const stem = name.slice(0, -'.jsonl'.length);
+    if (SESSION_FILE_NAME.test(stem)) {
+      this.found.set(path, { path, sessionId: stem, kind: 'main' });
+      return;
+    }
+    const head = this.readHead(path);
+    if (head === undefined) return;
+    const sniffed = sniffJsonl(head);
+    // An empty file may be a session just started: nothing to read yet, nothing to skip.
+    if (sniffed.agent !== 'claude-code' && head.trim() !== '') {
+      this.skipped.push({ file: path, reason: `${sniffed.description}, not a Claude Code transcript: Loupe cannot read it yet` });
+      return;
+    }
+    // The name is only a hint; ingest files each event under the session its line names.
+    this.found.set(path, { path, sessionId: sniffed.sessionId ?? stem, kind: 'main' });
   }
 
   private readSidecar(file: DiscoveredFile, agentId: string, siblings: ReadonlySet<string> | undefined): void {
@@ -186,14 +229,13 @@ class Walk {
     if (description !== undefined) file.description = description;
   }
 
-  private sessionIdFromHead(path: string): string | undefined {
-    let head: string;
+  private readHead(path: string): string | undefined {
     try {
       const fd = openSync(path, 'r');
       try {
         const buf = Buffer.alloc(HEAD_BYTES);
         const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
-        head = buf.toString('utf8', 0, n);
+        return buf.toString('utf8', 0, n);
       } finally {
         closeSync(fd);
       }
@@ -201,6 +243,11 @@ class Walk {
       this.issue(path, err);
       return undefined;
     }
+  }
+
+  private sessionIdFromHead(path: string): string | undefined {
+    const head = this.readHead(path);
+    if (head === undefined) return undefined;
     const firstLine = head.split('\n', 1)[0] ?? '';
     const id = SESSION_ID_IN_HEAD.exec(firstLine)?.[1];
     // An empty agent file has nothing to ingest yet; one without a session id cannot be placed.
@@ -214,6 +261,14 @@ class Walk {
     const message = err instanceof Error ? err.message : String(err);
     this.issues.push({ file: path, line: 0, message });
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isOtherTranscript(name: string): boolean {
+  return OTHER_TRANSCRIPT_EXTENSIONS.includes(extname(name)) && !CLAUDE_COMPANIONS.test(name);
 }
 
 /** `agent-a1b2c3.jsonl` → `a1b2c3`. */
