@@ -6,7 +6,8 @@
 //   - forks of the parentUuid DAG: the main line is the chain to the newest leaf;
 //   - events are segmented into turns (a user prompt and all the work until the next one).
 import type { Database } from 'sql.js';
-import type { ParsedEvent } from '../model';
+import type { EventKind, ParsedEvent } from '../model';
+import { abandonedRecords, CONVERSATION_KINDS, type LineNode } from './main-line';
 import { all, json, num, one, scalar, str } from './rows';
 
 export interface AppendContext {
@@ -30,6 +31,7 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
   const taskTurn = ctx.taskCallId ? scalar(db, 'SELECT turn FROM events WHERE id = ?', [ctx.taskCallId]) : null;
   // Calls seen in this batch, so results can find them without a query.
   const calls = new Map<string, { id: number; toolName: string | null }>();
+  const localCommands = new LocalCommands(db, session);
 
   const insert = db.prepare(
     `INSERT INTO events (id, session, seq, turn, ts, kind, role, text, text_length, tokens, tool_name, tool_use_id,
@@ -47,13 +49,17 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
      WHERE excluded.input_tokens + excluded.output_tokens + excluded.cache_creation_tokens + excluded.cache_read_tokens
          > usage.input_tokens + usage.output_tokens + usage.cache_creation_tokens + usage.cache_read_tokens`,
   );
+  const classified = events.map((ev) => localCommands.classify(ev));
+  const starts = turnStarts(
+    classified.map((ev, i) => ({ kind: ev.kind, sidechain: ev.sidechain, main: mainLine?.[i] ?? true, meta: ev.meta, line: ev.sourceRef.offset })),
+  );
   try {
-    for (const [i, ev] of events.entries()) {
+    for (const [i, ev] of classified.entries()) {
       seq++;
       const main = mainLine?.[i] ?? true;
       let eventTurn: number;
       if (ev.sidechain && taskTurn !== null) eventTurn = taskTurn;
-      else if (startsTurn(ev.kind, ev.sidechain, main, ev.meta)) eventTurn = ++turn;
+      else if (starts[i]) eventTurn = ++turn;
       else eventTurn = turn;
 
       let parentId: number | null = null;
@@ -125,11 +131,66 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
 }
 
 /**
+ * A slash command runs either in Claude Code (`/model`, `/exit`: a local command, answered by
+ * `<local-command-stdout>`, no agent work) or as a prompt (a skill, `/review the auth flow`).
+ * Claude Code writes a `<local-command-caveat>` record right before a local command and makes it
+ * the command's parent; a command whose parent is a caveat is therefore local: kind `system`, so
+ * it neither starts a turn nor becomes one's intent. (The tags' order also differs between the two,
+ * but that is an accident of formatting, not a statement.)
+ */
+class LocalCommands {
+  private readonly caveats = new Set<string>();
+  constructor(
+    private readonly db: Database,
+    private readonly session: number,
+  ) {}
+
+  classify(ev: ParsedEvent): ParsedEvent {
+    if (ev.meta.injected === 'local-command-caveat' && ev.uuid) this.caveats.add(ev.uuid);
+    if (ev.kind !== 'user_prompt' || ev.meta.command === undefined || !ev.parentUuid) return ev;
+    if (!this.caveats.has(ev.parentUuid) && !this.storedCaveat(ev.parentUuid)) return ev;
+    return { ...ev, kind: 'system', meta: { ...ev.meta, injected: 'local-command' } };
+  }
+
+  private storedCaveat(uuid: string): boolean {
+    const row = one(this.db, 'SELECT meta FROM events WHERE session = ? AND uuid = ? LIMIT 1', [this.session, uuid]);
+    return row !== undefined && json<Record<string, unknown>>(row.meta, {}).injected === 'local-command-caveat';
+  }
+}
+
+/**
  * A turn starts at a prompt the user typed on the main line. "[Request interrupted by user]" is
  * written as a user message but continues the turn it interrupted.
  */
 function startsTurn(kind: string, sidechain: boolean, mainLine: boolean, meta: Record<string, unknown>): boolean {
   return kind === 'user_prompt' && !sidechain && mainLine && meta.interrupted !== true;
+}
+
+interface TurnItem {
+  kind: string;
+  sidechain: boolean;
+  main: boolean;
+  meta: Record<string, unknown>;
+  /** Where its line starts in its file: events of one line share it. */
+  line: number;
+}
+
+/**
+ * Which events start a turn: a typed prompt, or the first of the injected events written before it
+ * in the same line (IDE context sent with the prompt belongs to the prompt's turn).
+ */
+function turnStarts(items: readonly TurnItem[]): boolean[] {
+  const starts = items.map((it) => startsTurn(it.kind, it.sidechain, it.main, it.meta));
+  for (let i = 0; i < items.length; i++) {
+    if (!starts[i]) continue;
+    let first = i;
+    while (first > 0 && items[first - 1]!.line === items[i]!.line && items[first - 1]!.meta.injected !== undefined) first--;
+    if (first < i) {
+      starts[first] = true;
+      starts[i] = false;
+    }
+  }
+  return starts;
 }
 
 /**
@@ -171,54 +232,42 @@ export function findTaskCall(db: Database, session: number, toolUseId?: string, 
   return null;
 }
 
-// Record kinds that take part in the conversation DAG. Progress and bookkeeping records hang off
-// it as siblings, which would look like forks if they counted.
-const CONVERSATION_KINDS = new Set(['user_prompt', 'assistant_text', 'thinking', 'tool_call', 'tool_result', 'compact_summary', 'system']);
 const CONVERSATION_LIST = [...CONVERSATION_KINDS].map((k) => `'${k}'`).join(',');
 
 /**
- * The main-line flags of new events, computed before they are stored: the chain from the newest
- * conversation record back through the batch. That settles the common cases (a conversation
- * growing at its tip; a first ingest, forks included) without touching stored rows.
- * `olderChanged` is true when the chain leaves the batch somewhere other than the stored tip: the
- * user rewound to an event ingested earlier, and stored flags must be recomputed (refreshMainLine).
+ * The main-line flags of new events, computed before they are stored, from the batch alone (see
+ * main-line.ts for what a fork is). That settles the common cases (a conversation growing at its
+ * tip; a first ingest, forks included) without touching stored rows. `olderChanged` is true when
+ * the chain from the batch's newest record leaves the batch somewhere other than the stored tip:
+ * the user may have rewound to an event ingested earlier (or a batch split parallel calls), and
+ * stored flags must be recomputed (refreshMainLine).
  */
 export function mainLineOfBatch(
   db: Database,
   session: number,
   events: readonly ParsedEvent[],
 ): { flags: boolean[]; olderChanged: boolean } {
+  const nodes: LineNode[] = [];
   const parentOf = new Map<string, string | null>();
-  const children = new Map<string, Set<string>>();
-  let forked = false;
   let leaf: string | null = null;
   for (const ev of events) {
     if (ev.sidechain || !ev.uuid) continue;
     const parent = ev.parentUuid ?? ev.logicalParentUuid ?? null;
+    nodes.push({ uuid: ev.uuid, parent, kind: ev.kind });
     if (!parentOf.has(ev.uuid)) parentOf.set(ev.uuid, parent);
-    if (!CONVERSATION_KINDS.has(ev.kind)) continue;
-    leaf = ev.uuid;
-    if (parent !== null) {
-      let set = children.get(parent);
-      if (!set) children.set(parent, (set = new Set()));
-      set.add(ev.uuid);
-      if (set.size > 1) forked = true;
-    }
+    if (CONVERSATION_KINDS.has(ev.kind)) leaf = ev.uuid;
   }
   const flags = events.map(() => true);
   if (leaf === null) return { flags, olderChanged: false };
-  const chain = new Set<string>();
+  const abandoned = abandonedRecords(nodes);
+  events.forEach((ev, i) => {
+    if (!ev.sidechain && ev.uuid && abandoned.has(ev.uuid)) flags[i] = false;
+  });
+  const seen = new Set<string>();
   let exit: string | null = leaf;
-  while (exit !== null && parentOf.has(exit) && !chain.has(exit)) {
-    chain.add(exit);
+  while (exit !== null && parentOf.has(exit) && !seen.has(exit)) {
+    seen.add(exit);
     exit = parentOf.get(exit)!;
-  }
-  // Off the chain is off the main line only where the batch forks: a record whose parent is
-  // missing (a new root, a line from another file) is not an abandoned branch.
-  if (forked) {
-    events.forEach((ev, i) => {
-      if (!ev.sidechain && ev.uuid && CONVERSATION_KINDS.has(ev.kind) && !chain.has(ev.uuid)) flags[i] = false;
-    });
   }
   const storedTip = one(
     db,
@@ -231,9 +280,8 @@ export function mainLineOfBatch(
 }
 
 /**
- * Marks which events lie on the main line: the parentUuid chain from the newest leaf back to the
- * root. A rewind in Claude Code appends a new branch, so the newest conversation record is the
- * leaf the user is on. Returns the lowest seq whose flag changed, or null when none did.
+ * Recomputes which stored events lie on the main line (main-line.ts). Returns the lowest seq whose
+ * flag changed, or null when none did.
  */
 export function refreshMainLine(db: Database, session: number): number | null {
   const rows = all(
@@ -242,32 +290,14 @@ export function refreshMainLine(db: Database, session: number): number | null {
      WHERE session = ? AND sidechain = 0 AND uuid IS NOT NULL ORDER BY seq`,
     [session],
   );
-  const parentOf = new Map<string, string>();
-  const children = new Map<string, Set<string>>();
-  let leaf: string | null = null;
-  for (const row of rows) {
-    const uuid = str(row.uuid);
-    const parent = row.parent_uuid == null ? null : str(row.parent_uuid);
-    if (parent !== null && !parentOf.has(uuid)) {
-      parentOf.set(uuid, parent);
-      if (CONVERSATION_KINDS.has(str(row.kind))) {
-        let set = children.get(parent);
-        if (!set) children.set(parent, (set = new Set()));
-        set.add(uuid);
-      }
-    }
-    if (CONVERSATION_KINDS.has(str(row.kind))) leaf = uuid;
-  }
-  const forked = [...children.values()].some((set) => set.size > 1);
-  const onChain = new Set<string>();
-  if (forked && leaf !== null) {
-    for (let at: string | undefined = leaf; at !== undefined && !onChain.has(at); at = parentOf.get(at)) onChain.add(at);
-  }
+  const abandoned = abandonedRecords(
+    rows.map((row) => ({ uuid: str(row.uuid), parent: row.parent_uuid == null ? null : str(row.parent_uuid), kind: str(row.kind) as EventKind })),
+  );
   let lowest: number | null = null;
   const update = db.prepare('UPDATE events SET main_line = ? WHERE session = ? AND seq = ?');
   try {
     for (const row of rows) {
-      const main = !forked || onChain.has(str(row.uuid)) || !CONVERSATION_KINDS.has(str(row.kind)) ? 1 : 0;
+      const main = abandoned.has(str(row.uuid)) ? 0 : 1;
       if (main !== num(row.main_line)) {
         update.run([main, session, num(row.seq)]);
         if (lowest === null || num(row.seq) < lowest) lowest = num(row.seq);
@@ -288,19 +318,30 @@ export function renumberTurns(db: Database, session: number, fromSeq: number): v
     session,
     fromSeq,
   ]);
-  const rows = all(db, 'SELECT id, turn, kind, sidechain, main_line, parent_id, meta FROM events WHERE session = ? AND seq >= ? ORDER BY seq', [
-    session,
-    fromSeq,
-  ]);
+  const rows = all(
+    db,
+    'SELECT id, turn, kind, sidechain, main_line, parent_id, meta, file_id, src_offset FROM events WHERE session = ? AND seq >= ? ORDER BY seq',
+    [session, fromSeq],
+  );
+  const starts = turnStarts(
+    rows.map((row) => ({
+      kind: str(row.kind),
+      sidechain: num(row.sidechain) === 1,
+      main: num(row.main_line) === 1,
+      meta: json(row.meta, {}),
+      // Unique per line across the files of a session.
+      line: num(row.file_id) * 2 ** 40 + num(row.src_offset),
+    })),
+  );
   const turnOf = new Map<number, number>();
   const update = db.prepare('UPDATE events SET turn = ? WHERE id = ?');
   try {
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
       const id = num(row.id);
       let t: number;
       if (num(row.sidechain) === 1 && row.parent_id != null) {
         t = turnOf.get(num(row.parent_id)) ?? scalar(db, 'SELECT turn FROM events WHERE id = ?', [num(row.parent_id)]);
-      } else if (startsTurn(str(row.kind), num(row.sidechain) === 1, num(row.main_line) === 1, json(row.meta, {}))) t = ++turn;
+      } else if (starts[i]) t = ++turn;
       else t = turn;
       turnOf.set(id, t);
       if (t !== num(row.turn)) update.run([t, id]);

@@ -215,7 +215,8 @@ test('a compaction boundary and its summary are events of their own, and the mai
       record('system', { subtype: 'compact_boundary', content: 'Conversation compacted', logicalParentUuid: 'a1', level: 'info', compactMetadata: { trigger: 'auto', preTokens: 158204 } }, { uuid: 's1', parent: null }),
       record('user', { isCompactSummary: true, message: { role: 'user', content: 'This session is being continued from a previous conversation...' } }, { uuid: 'u2', parent: 's1' }),
       prompt({ uuid: 'u3', parent: 'u2' }, 'Now add tests'),
-      prompt({ uuid: 'u4', parent: 'u1' }, 'An abandoned branch'),
+      // A rewind after the cut: a second prompt under the summary; the chain to u5 crosses the cut.
+      prompt({ uuid: 'u4', parent: 'u2' }, 'An abandoned branch'),
       prompt({ uuid: 'u5', parent: 'u3' }, 'And docs'),
     ]),
   );

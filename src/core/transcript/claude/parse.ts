@@ -3,11 +3,12 @@
 // Stateless by design: an incremental ingest hands over only the lines appended since the last
 // run. Whatever spans lines (usage dedupe on message.id + requestId, tool_use ↔ tool_result
 // pairing, forks, turns) is left to the store, which works from the ids filled in here.
-import type { LineIssue, ParsedEvent, SessionFacts, Usage } from '../../model';
+import type { EventKind, LineIssue, ParsedEvent, SessionFacts, Usage } from '../../model';
 import type { RawLine } from '../jsonl';
 import {
   type Json,
   type LineContext,
+  MAX_META_STRING,
   MAX_TEXT_CHARS,
   MAX_TOOL_CALL_CHARS,
   MAX_TOOL_RESULT_CHARS,
@@ -19,6 +20,7 @@ import {
   str,
 } from './build';
 import { countLines } from '../../text';
+import { injectedTag, splitUserText } from './injected';
 import { parseMetaRecord, parseSystem } from './records';
 import { renderToolCall, serverToolResultText, summarizeToolUseResult, toolCallPaths, toolResultText } from './tools';
 
@@ -89,11 +91,34 @@ function parseUser(ctx: LineContext): ParsedEvent[] {
   const kind = rec.isCompactSummary === true ? 'compact_summary' : rec.isMeta === true ? 'meta' : 'user_prompt';
   const events: ParsedEvent[] = [];
 
-  const pushText = (text: string): void => {
-    const ev = makeEvent(ctx, { kind, role: 'user', text, maxChars: MAX_TEXT_CHARS });
-    if (text.startsWith(INTERRUPT_PREFIX)) ev.meta.interrupted = true;
+  const pushEvent = (k: EventKind, text: string, maxChars: number, tokenText?: string): ParsedEvent => {
+    const ev = makeEvent(ctx, { kind: k, role: 'user', text, maxChars, ...(tokenText !== undefined ? { tokenText } : {}) });
     if (rec.isVisibleInTranscriptOnly === true) ev.meta.visibleInTranscriptOnly = true;
     events.push(ev);
+    return ev;
+  };
+  const pushText = (text: string): void => {
+    if (kind !== 'user_prompt') {
+      const ev = pushEvent(kind, text, MAX_TEXT_CHARS);
+      // A caveat that precedes a local command (`/model`) is `isMeta`: the store reads its tag.
+      const tag = injectedTag(text);
+      if (tag !== undefined) ev.meta.injected = tag;
+      return;
+    }
+    for (const part of splitUserText(text)) {
+      if (part.type === 'injected') {
+        pushEvent('system', part.text, MAX_TEXT_CHARS).meta.injected = part.tag;
+        continue;
+      }
+      // What a person typed is never cut: it is the smallest and densest part of a session. A
+      // command is stored as typed but occupies the context with its tags.
+      const ev = pushEvent('user_prompt', part.text, Number.POSITIVE_INFINITY, part.type === 'command' ? text : undefined);
+      if (part.type === 'command') {
+        ev.meta.command = part.name;
+        if (part.args !== '') ev.meta.commandArgs = part.args.length <= MAX_META_STRING ? part.args : part.args.length;
+      }
+      if (part.text.startsWith(INTERRUPT_PREFIX)) ev.meta.interrupted = true;
+    }
   };
 
   if (typeof content === 'string') {

@@ -15,6 +15,7 @@ import {
   scalarFields,
   str,
 } from './build';
+import { plainSystemText } from './injected';
 
 /** Metadata objects of compaction: small, and what the store needs to place the boundary. */
 const COMPACT_METADATA = ['compactMetadata', 'microcompactMetadata'] as const;
@@ -26,8 +27,10 @@ export function parseSystem(ctx: LineContext): ParsedEvent {
   const ev = makeEvent(ctx, {
     kind: 'system',
     role: 'system',
-    text: content ?? systemFallbackText(subtype, rec),
+    // A local command and its output (since 2.1.1xx) come tagged as they would in a user record.
+    text: content === undefined ? systemFallbackText(subtype, rec) : subtype === 'local_command' ? plainSystemText(content) : content,
     maxChars: MAX_TEXT_CHARS,
+    ...(content !== undefined ? { tokenText: content } : {}),
   });
   const skip = new Set([...COMMON_FIELDS, ...COMPACT_METADATA, 'error']);
   Object.assign(ev.meta, scalarFields(rec, skip));
