@@ -2,7 +2,7 @@
 // what recall needs; long originals stay in the transcript, the source of truth).
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { StoredEvent } from './model';
-import { toolResultText } from './transcript/claude/tools';
+import { toolCallText, toolResultText } from './transcript/claude/tools';
 
 export class SourceUnavailableError extends Error {}
 
@@ -40,6 +40,10 @@ export function verbatimText(event: StoredEvent): string {
       for (const block of content as Record<string, unknown>[]) {
         if (event.kind === 'tool_result' && block.type === 'tool_result' && block.tool_use_id === event.toolUseId) {
           return toolResultText(block.content);
+        }
+        if (event.kind === 'tool_call' && block.id === event.toolUseId && typeof block.name === 'string') {
+          const input = block.input !== null && typeof block.input === 'object' ? (block.input as Record<string, unknown>) : {};
+          return toolCallText(block.name, input);
         }
         if (event.kind !== 'tool_result' && typeof block.text === 'string' && block.text.length === event.textLength) return block.text;
         if (event.kind === 'thinking' && typeof block.thinking === 'string') return block.thinking;

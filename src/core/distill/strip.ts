@@ -47,7 +47,7 @@ function renderVerbatim(ev: StoredEvent, ctx: RenderContext): Block | null {
     case 'thinking':
       return paragraph(em(raw('Thinking:')), raw(' '), text(cutMiddle(verbatimText(ev), MAX_PROSE_CHARS)));
     case 'tool_call':
-      return paragraph(raw('→ '), code(cutWords(ev.text.split('\n')[0] ?? '', 200)));
+      return renderCall(ev, cutMiddle(verbatimText(ev), MAX_VERBATIM_OUTPUT_CHARS), Number.POSITIVE_INFINITY, 200);
     case 'tool_result': {
       const call = ctx.analysis.callOf.get(ev.id);
       const head = `${ev.toolName ?? 'tool'} ${mainArg(call, cwd)}`.trim();
@@ -70,7 +70,7 @@ function renderStripped(ev: StoredEvent, ctx: RenderContext): Block | null {
     case 'thinking':
       return null;
     case 'tool_call':
-      return paragraph(raw('→ '), code(cutWords(ev.text.split('\n')[0] ?? '', 160)));
+      return renderCall(ev, ev.text, R1_EDIT_LINES, 160);
     case 'tool_result':
       return renderStrippedResult(ev, ctx);
     case 'system':
@@ -141,6 +141,32 @@ function renderSystem(ev: StoredEvent): Block | null {
   }
   if (ev.isError) return paragraph(raw('[system error] '), text(cutWords(ev.text, 300)));
   return null;
+}
+
+/** Lines of an edit's text kept at R1: enough for the values it sets, the rest folded with a count. */
+const R1_EDIT_LINES = 12;
+
+/**
+ * A call: its one-line rendering, and under it what an edit wrote (see toolCallBody), the first
+ * `maxLines` lines of it with the rest folded (`… 40 more lines — recall e12`).
+ */
+function renderCall(ev: StoredEvent, full: string, maxLines: number, headChars: number): Block {
+  const newline = full.indexOf('\n');
+  const head = cutWords(newline < 0 ? full : full.slice(0, newline), headChars);
+  if (newline < 0) return paragraph(raw('→ '), code(head));
+  let lines = full.slice(newline + 1).split('\n');
+  let replaced = '';
+  if (Number.isFinite(maxLines) && (ev.toolName === 'Edit' || ev.toolName === 'MultiEdit')) {
+    // Folded, an edit keeps what it set; what it replaced is a count (and a recall away).
+    const removed = lines.filter((l) => l.startsWith('- ') || l === '-').length;
+    lines = lines.filter((l) => !(l.startsWith('- ') || l === '-'));
+    if (removed > 0) replaced = ` (replaces ${removed} line${removed === 1 ? '' : 's'})`;
+  }
+  const kept = lines.slice(0, maxLines);
+  const folded = lines.length - kept.length;
+  // The stored text of a long edit is cut in its middle: the count is of what is known here.
+  const more = folded > 0 ? `\n… ${folded} more line${folded === 1 ? '' : 's'} — recall e${ev.id}` : '';
+  return codeBlockWithTitle(`→ ${head}${replaced} ${anchor(ev.id)}`, kept.join('\n') + more);
 }
 
 function codeBlockWithTitle(title: string, body: string): Block {

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestPaths } from '../../../src/core/ingest';
+import { verbatimText } from '../../../src/core/source';
 import { openStore, type Store } from '../../../src/core/store/store';
 import { assistant, jsonl, prompt, record, SESSION, tempDir, text, toolResult, toolUse } from '../helpers';
 
@@ -156,4 +157,20 @@ test('a real rewind (a second prompt, or an assistant turn sent again, under one
   ]);
   assert.deepEqual(shape(store), ['1:user_prompt', '1:assistant_text', '1:user_prompt!', '1:assistant_text!', '2:user_prompt', '2:assistant_text!', '2:assistant_text']);
   assert.deepEqual(store.turns(SESSION).map((t) => t.prompt), ['Make the cart faster', 'Use an in-memory LRU']);
+});
+
+test("an edit's written text is in its event: stored cut, read back whole, a long prompt never cut", async () => {
+  const content = Array.from({ length: 400 }, (_, i) => `export const LIMIT_${i} = ${i * 7};`).join('\n');
+  const longPrompt = `Here is the spec:\n${'The service must answer within 250 ms. '.repeat(1500)}`;
+  const store = await ingestLines([
+    prompt({ uuid: 'u1' }, longPrompt),
+    assistant({ uuid: 'a1', parent: 'u1', messageId: 'm1' }, toolUse('t1', 'Write', { file_path: '/p/limits.ts', content })),
+    toolResult({ uuid: 'r1', parent: 'a1' }, 't1', 'File created successfully at: /p/limits.ts'),
+    assistant({ uuid: 'a2', parent: 'r1', messageId: 'm2' }, toolUse('t2', 'Edit', { file_path: '/p/limits.ts', old_string: 'LIMIT_3 = 21', new_string: 'LIMIT_3 = 8080' })),
+  ]);
+  const [typed, write, , edit] = store.events(SESSION);
+  assert.ok(typed!.text === longPrompt, `what a person typed is stored whole (${typed!.text.length} of ${longPrompt.length} characters)`);
+  assert.ok(write!.text.length < content.length, 'the stored call is cut');
+  assert.equal(verbatimText(write!), `Write /p/limits.ts\n${content}`);
+  assert.equal(edit!.text, 'Edit /p/limits.ts\n- LIMIT_3 = 21\n+ LIMIT_3 = 8080');
 });

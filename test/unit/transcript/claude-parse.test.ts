@@ -246,7 +246,18 @@ describe('Claude Code parser: tool results', () => {
   test('tool call renderings', () => {
     const text = (id: string): string => byToolUseId(events, id, 'tool_call').text;
     assert.equal(text('toolu_01BashTest'), 'Bash: npm test');
-    assert.equal(text('toolu_01EditCk'), 'Edit /home/ana/shop-api/src/checkout.ts');
+    // An edit's call holds what it replaced and what it wrote: the value an edit sets is a fact.
+    assert.equal(
+      text('toolu_01EditCk'),
+      [
+        'Edit /home/ana/shop-api/src/checkout.ts',
+        '- export function total(items: Item[]): number {',
+        '-   return items.reduce((sum, i) => sum + i.price * i.qty, 0);',
+        '+ export function total(items: Item[], coupon?: Coupon): number {',
+        '+   const gross = items.reduce((sum, i) => sum + i.price * i.qty, 0);',
+        '+   return coupon ? applyCoupon(gross, coupon) : gross;',
+      ].join('\n'),
+    );
     assert.equal(text('toolu_01Grep'), 'Grep "applyCoupon" in /home/ana/shop-api/src');
     assert.equal(text('toolu_01Glob'), 'Glob "**/*.test.ts"');
     assert.equal(text('toolu_01Linear'), 'mcp__linear__create_issue {"title":"Coupon rounding off by a cent","teamId":"ENG"}');
@@ -259,6 +270,10 @@ describe('Claude Code parser: tool results', () => {
     assert.equal(big.meta.input, undefined);
     assert.deepEqual(big.meta.inputKeys, ['file_path', 'content']);
     assert.ok((big.tokens ?? 0) > 500, `tokens ${big.tokens}`);
+    // The written content is the event's text, cut for storage; its length is the whole call's.
+    assert.ok(big.text.startsWith('Write '), big.text.slice(0, 40));
+    assert.ok(big.textLength > big.text.length, `${big.textLength} > ${big.text.length}`);
+    assert.match(big.text, /characters not stored/);
   });
 
   test('usage only on the first event of a line', () => {

@@ -61,6 +61,8 @@ export function splitUserText(text: string): UserPart[] {
     after.unshift({ type: 'injected', tag: m[1]!, text: rest.slice(start + m[1]!.length + 2, m.index).trim() });
     rest = rest.slice(0, start);
   }
+  // Untouched when nothing was split off: what a person typed is kept exactly.
+  if (before.length === 0 && after.length === 0) return [{ type: 'prompt', text }];
   const prompt = rest.trim();
   return [...before, ...(prompt !== '' ? [{ type: 'prompt' as const, text: rest.replace(/^\s*\n/, '').trimEnd() }] : []), ...after];
 }

@@ -22,7 +22,7 @@ import {
 import { countLines } from '../../text';
 import { injectedTag, splitUserText } from './injected';
 import { parseMetaRecord, parseSystem } from './records';
-import { renderToolCall, serverToolResultText, summarizeToolUseResult, toolCallPaths, toolResultText } from './tools';
+import { serverToolResultText, summarizeToolUseResult, toolCallPaths, toolCallText, toolResultText } from './tools';
 
 export interface ClaudeLineResult {
   events: ParsedEvent[];
@@ -252,7 +252,7 @@ function toolCallEvent(ctx: LineContext, block: Json): ParsedEvent {
   const ev = makeEvent(ctx, {
     kind: 'tool_call',
     role: 'assistant',
-    text: renderToolCall(name, input, inputJson),
+    text: toolCallText(name, input, inputJson),
     maxChars: MAX_TOOL_CALL_CHARS,
     // What occupies the context is the call as the model wrote it, not its one-line rendering.
     tokenText: `${name} ${inputJson}`,

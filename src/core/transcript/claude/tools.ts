@@ -65,6 +65,49 @@ export function renderToolCall(name: string, input: Json, inputJson: string): st
   return `${name} ${inputJson}`;
 }
 
+/** A call's text: its one-line rendering, then what an edit tool writes (see toolCallBody). */
+export function toolCallText(name: string, input: Json, inputJson: string = JSON.stringify(input)): string {
+  const body = toolCallBody(name, input);
+  const rendered = renderToolCall(name, input, inputJson);
+  return body === undefined ? rendered : `${rendered}\n${body}`;
+}
+
+/**
+ * What an edit tool writes, as the lines after its call's first line: a Write's content, an
+ * Edit's replaced and new text as `-`/`+` lines (one edit after another for MultiEdit), a notebook
+ * cell's new source. That text is the fact an edit establishes (the port it set, the name it
+ * chose), and it is what the model wrote into its context, so it is part of the event: searched,
+ * shown at R0, folded at R1. Other tools have no body: their input is on the first line.
+ */
+export function toolCallBody(name: string, input: Json): string | undefined {
+  switch (name) {
+    case 'Write':
+      return str(input.content);
+    case 'Edit':
+      return editDiff(input);
+    case 'MultiEdit': {
+      const edits = Array.isArray(input.edits) ? input.edits.filter(isObject) : [];
+      const parts = edits.map(editDiff).filter((d): d is string => d !== undefined);
+      return parts.length > 0 ? parts.join('\n') : undefined;
+    }
+    case 'NotebookEdit': {
+      const source = str(input.new_source);
+      if (source === undefined) return undefined;
+      const mode = str(input.edit_mode);
+      return mode === 'delete' ? undefined : source;
+    }
+  }
+  return undefined;
+}
+
+function editDiff(edit: Json): string | undefined {
+  const oldText = str(edit.old_string);
+  const newText = str(edit.new_string);
+  if (oldText === undefined && newText === undefined) return undefined;
+  const lines = (text: string | undefined, sign: string) => (text ? text.split('\n').map((l) => `${sign} ${l}`) : []);
+  return [...lines(oldText, '-'), ...lines(newText, '+')].join('\n');
+}
+
 /** The text of a `tool_result` block: a string, or text blocks joined; images become a marker. */
 export function toolResultText(content: unknown): string {
   if (typeof content === 'string') return content;
