@@ -8,7 +8,7 @@
 import type { Database } from 'sql.js';
 import type { EventKind, ParsedEvent } from '../model';
 import { abandonedRecords, CONVERSATION_KINDS, type LineNode } from './main-line';
-import { all, json, num, one, scalar, str } from './rows';
+import { all, json, num, one, scalar, statement, str } from './rows';
 
 export interface AppendContext {
   /** The session's integer key (sessions.key). */
@@ -32,6 +32,8 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
   // Calls seen in this batch, so results can find them without a query.
   const calls = new Map<string, { id: number; toolName: string | null }>();
   const localCommands = new LocalCommands(db, session);
+  // Results whose call was not seen yet: parallel calls' results may be written before their call.
+  const orphans: string[] = [];
 
   const insert = db.prepare(
     `INSERT INTO events (id, session, seq, turn, ts, kind, role, text, text_length, tokens, tool_name, tool_use_id,
@@ -106,6 +108,7 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
         ev.sourceRef.line,
       ]);
       if (ev.kind === 'tool_call' && ev.toolUseId) calls.set(ev.toolUseId, { id, toolName });
+      if (ev.kind === 'tool_result' && ev.toolUseId && parentId === null) orphans.push(ev.toolUseId);
       if (ev.usage && ev.messageId) {
         const u = ev.usage;
         upsertUsage.run([
@@ -123,11 +126,43 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
         ]);
       }
     }
+    // Only an append can find its orphans stored: a first read of a file is one batch.
+    if (orphans.length > 0 || (firstSeq > 1 && calls.size > 0)) pairLateCalls(db, session, calls, orphans, firstSeq > 1);
   } finally {
     insert.free();
     upsertUsage.free();
   }
   return firstSeq;
+}
+
+/**
+ * Pairs results written before their call (Claude Code writes a parallel call's result as soon as
+ * it arrives, which can be before the line of the call itself; 6 results in 2 of the corpus's
+ * 11 sessions) once the call is stored: by id, wherever the two lines sit, in this batch or an
+ * earlier one. The lookup uses the (session, tool_use_id) index, one probe per new call.
+ */
+function pairLateCalls(
+  db: Database,
+  session: number,
+  calls: ReadonlyMap<string, { id: number; toolName: string | null }>,
+  orphans: readonly string[],
+  appended: boolean,
+): void {
+  const update = statement(db, "UPDATE events SET parent_id = ?, tool_name = COALESCE(tool_name, ?) WHERE session = ? AND tool_use_id = ? AND kind = 'tool_result' AND parent_id IS NULL");
+  for (const toolUseId of orphans) {
+    const call = calls.get(toolUseId);
+    if (call) update.run([call.id, call.toolName, session, toolUseId]);
+  }
+  if (!appended) return;
+  const orphaned = new Set(orphans);
+  const stored = statement(db, "SELECT 1 FROM events WHERE session = ? AND tool_use_id = ? AND kind = 'tool_result' AND parent_id IS NULL LIMIT 1");
+  for (const [toolUseId, call] of calls) {
+    if (orphaned.has(toolUseId)) continue;
+    stored.bind([session, toolUseId]);
+    const found = stored.step();
+    stored.reset();
+    if (found) update.run([call.id, call.toolName, session, toolUseId]);
+  }
 }
 
 /**

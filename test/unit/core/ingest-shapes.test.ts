@@ -174,3 +174,29 @@ test("an edit's written text is in its event: stored cut, read back whole, a lon
   assert.equal(verbatimText(write!), `Write /p/limits.ts\n${content}`);
   assert.equal(edit!.text, 'Edit /p/limits.ts\n- LIMIT_3 = 21\n+ LIMIT_3 = 8080');
 });
+
+test("a parallel call's result written before its call is paired by id, in one read or across two", async () => {
+  const lines = [
+    prompt({ uuid: 'u1' }, 'Check both services'),
+    assistant({ uuid: 'a1', parent: 'u1', messageId: 'm1' }, toolUse('t1', 'Bash', { command: 'curl -s localhost:8080/health' })),
+    // t2's result arrives before the line of the t2 call itself.
+    toolResult({ uuid: 'r2', parent: 'a2' }, 't2', 'ok 9090'),
+    assistant({ uuid: 'a2', parent: 'a1', messageId: 'm1' }, toolUse('t2', 'Bash', { command: 'curl -s localhost:9090/health' })),
+    toolResult({ uuid: 'r1', parent: 'a1' }, 't1', 'ok 8080'),
+  ];
+  for (const split of [lines.length, 3]) {
+    const dir = tempDir();
+    const file = join(dir, `${SESSION}.jsonl`);
+    writeFileSync(file, jsonl(lines.slice(0, split)));
+    const store = await storeIn(dir);
+    await ingestPaths(store, [dir]);
+    writeFileSync(file, jsonl(lines));
+    await ingestPaths(store, [dir]);
+    const events = store.events(SESSION);
+    const results = events.filter((e) => e.kind === 'tool_result');
+    assert.deepEqual(results.map((r) => [r.text, r.toolName, events.find((e) => e.id === r.parentId)?.toolUseId]), [
+      ['ok 9090', 'Bash', 't2'],
+      ['ok 8080', 'Bash', 't1'],
+    ], `split at ${split}`);
+  }
+});
