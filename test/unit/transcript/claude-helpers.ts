@@ -8,7 +8,7 @@ import { type RawLine, splitCompleteLines } from '../../../src/core/transcript/j
 import { type ClaudeLineResult, parseClaudeLine } from '../../../src/core/transcript/claude/parse';
 
 /** Tests run from a bundle under out/: find the repository by its package.json. */
-function repoRoot(): string {
+export function repoRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
