@@ -21,7 +21,10 @@ export interface SessionStats {
   byKind: { kind: string; events: number; tokens: number }[];
   byTool: { tool: string; calls: number; tokens: number; errors: number }[];
   biggestOutputs: { handle: string; tool: string; target: string; tokens: number; chars: number; turn: number }[];
-  /** Real context fill at each main-line assistant message: input + cache creation + cache read. */
+  /**
+   * Real context fill at each main-line assistant message with real usage: input + cache creation +
+   * cache read. A `<synthetic>` message (all counts zero) was no API call and has no point.
+   */
   contextReal: ContextPoint[];
   /** Estimated fill: running gpt-tokenizer total of the main line, reset at each compaction. */
   contextEstimated: ContextPoint[];
@@ -60,8 +63,10 @@ export function sessionStats(store: Store, sessionId: string): SessionStats {
   }));
   const contextReal = all(
     db,
+    // Zero usage is no longer stored, but databases ingested before that still hold such rows.
     `SELECT event_id, ts, input_tokens + cache_creation_tokens + cache_read_tokens AS fill
-     FROM usage u WHERE session = ? AND sidechain = 0
+     FROM usage u WHERE session = ? AND sidechain = 0 AND model <> '<synthetic>'
+       AND input_tokens + cache_creation_tokens + cache_read_tokens > 0
        AND EXISTS (SELECT 1 FROM events e WHERE e.id = u.event_id AND e.main_line = 1)
      ORDER BY event_id`,
     [key],
