@@ -164,12 +164,21 @@ export interface SessionItem {
   inWorkspace: boolean;
 }
 
+/**
+ * Where a context fill comes from: `usage`, the last API call's own numbers; `calibrated`, Loupe's
+ * estimate of what came in since that call (or a compaction), calibrated on the session's usage;
+ * `visible`, the visible events alone (no usage in the transcript: a lower bound without the system
+ * prompt, tools and attachments).
+ */
+export type ContextSource = 'usage' | 'calibrated' | 'visible';
+
 /** The selected session's numbers: the context gauge and the mini timeline. */
 export interface SessionDetail {
   id: string;
   title: string;
-  /** Context fill at the last main-line assistant message (real usage when known, else estimated). */
+  /** The context fill now, after the session's last event. */
   contextTokens: number;
+  contextSource: ContextSource;
   contextWindow: number;
   /** Tokens of the session's events by kind (user, assistant, tool_result, …), largest first. */
   byKind: { kind: string; tokens: number }[];

@@ -3,7 +3,7 @@
 // never parsed as HTML.
 import { parseToWebview, type DidChangeStateNotification, type Envelope, type FromWebviewMessage, type WebviewAction } from '../src/protocol';
 import { ActionsPanel, type ActionsMemory } from './actions/panel';
-import { fillPercent, formatTokens, gaugeSegments, timelineBars } from './lib/model';
+import { fillCaption, fillPercent, formatTokens, gaugeSegments, timelineBars } from './lib/model';
 import { el } from './ui/dom';
 import { oneLine } from './ui/text';
 import { button as toolkitButton, progress } from './ui/toolkit';
@@ -145,8 +145,9 @@ function render(state: DidChangeStateNotification): void {
     const pct = fillPercent(d.contextTokens, d.contextWindow);
     const fill = el('div', { className: 'gauge-fill' });
     fill.style.width = `${pct}%`;
-    const gauge = el('div', { className: 'gauge', title: `${d.contextTokens.toLocaleString('en-US')} of ${d.contextWindow.toLocaleString('en-US')} tokens` }, fill);
-    const fillText = el('div', { className: 'fill-text', text: `Context ${formatTokens(d.contextTokens)} / ${formatTokens(d.contextWindow)} (${Math.round(pct)}%)` });
+    const caption = fillCaption(d);
+    const gauge = el('div', { className: 'gauge', title: caption.title }, fill);
+    const fillText = el('div', { className: 'fill-text', text: caption.text, title: caption.title });
     fillText.id = 'context-fill';
     const kinds = el('div', { className: 'kinds' });
     const kindBar = el('div', { className: 'kind-bar' });

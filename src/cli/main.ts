@@ -4,7 +4,8 @@ import { statSync } from 'node:fs';
 import { defaultDatabasePath } from '../core/paths';
 import { ingestDefault, ingestPaths, type IngestReport } from '../core/ingest';
 import { openStore, type Store } from '../core/store/store';
-import { sessionStats, sparkline } from '../core/stats';
+import { sessionStats } from '../core/stats';
+import { contextFillLines } from './context';
 import { compactCommand, parseBudget, showLevelCommand } from './compact';
 import { readCommand } from './read';
 import { UsageError } from './errors';
@@ -348,8 +349,6 @@ function statsCommand(store: Store, ref: string, globals: Globals): number {
     return 0;
   }
   const u = stats.usage;
-  const lastReal = stats.contextReal.at(-1)?.tokens ?? 0;
-  const lastEst = stats.contextEstimated.at(-1)?.tokens ?? 0;
   const out = [
     `# ${stats.title || stats.sessionId}`,
     `${stats.sessionId}: ${formatInt(stats.events)} events, ${stats.turns} turns, ${formatInt(stats.tokens)} tokens (gpt-tokenizer)`,
@@ -367,12 +366,7 @@ function statsCommand(store: Store, ref: string, globals: Globals): number {
       stats.biggestOutputs.map((b) => [b.handle, b.tool, oneLine(b.target, 50), b.turn, b.tokens]),
     ),
     '',
-    'Context fill over time',
-    `  real (API usage)     ${sparkline(stats.contextReal.map((p) => p.tokens))}  now ${formatTokens(lastReal)}`,
-    `  estimated (tokens)   ${sparkline(stats.contextEstimated.map((p) => p.tokens))}  now ${formatTokens(lastEst)}`,
-    stats.compactions.length
-      ? `  compactions: ${stats.compactions.map((c) => `e${c.eventId}${c.preTokens ? ` (${formatTokens(c.preTokens)} before)` : ''}`).join(', ')}`
-      : '  compactions: none',
+    ...contextFillLines(stats),
   ];
   process.stdout.write(out.join('\n') + '\n');
   return 0;

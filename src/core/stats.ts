@@ -1,13 +1,10 @@
 // Session statistics: where the tokens go, and how full the context window was over time.
+import { type ContextNow, type ContextPoint, type FillCalibration, type FillEvent, contextFill } from './context-fill';
 import type { Usage } from './model';
 import { all, num, optStr, str } from './store/rows';
 import type { Store } from './store/store';
 
-export interface ContextPoint {
-  eventId: number;
-  ts: string;
-  tokens: number;
-}
+export type { ContextNow, ContextPoint, FillCalibration } from './context-fill';
 
 export interface SessionStats {
   sessionId: string;
@@ -21,10 +18,25 @@ export interface SessionStats {
   byKind: { kind: string; events: number; tokens: number }[];
   byTool: { tool: string; calls: number; tokens: number; errors: number }[];
   biggestOutputs: { handle: string; tool: string; target: string; tokens: number; chars: number; turn: number }[];
-  /** Real context fill at each main-line assistant message: input + cache creation + cache read. */
+  /**
+   * Real context fill at each main-line assistant message with real usage: input + cache creation +
+   * cache read. A `<synthetic>` message (all counts zero) was no API call and has no point.
+   */
   contextReal: ContextPoint[];
-  /** Estimated fill: running gpt-tokenizer total of the main line, reset at each compaction. */
+  /**
+   * Estimated fill at each main-line event: the running gpt-tokenizer total of the main line (reset
+   * at each compaction), calibrated on the real points (`contextCalibration`) when there are some.
+   */
   contextEstimated: ContextPoint[];
+  /** How the estimate was calibrated, one entry a stretch between compactions. */
+  contextCalibration: FillCalibration[];
+  /**
+   * The transcript has no API usage: the estimate is Loupe's count of the visible events only,
+   * without the system prompt, tool definitions, attachments and skills that the real fill holds.
+   */
+  contextEstimateVisibleOnly: boolean;
+  /** The fill now (after the last event): what the gauge and the status bar show. */
+  contextNow: ContextNow;
   compactions: { eventId: number; ts: string; preTokens: number | null }[];
 }
 
@@ -60,31 +72,32 @@ export function sessionStats(store: Store, sessionId: string): SessionStats {
   }));
   const contextReal = all(
     db,
+    // Zero usage is no longer stored, but databases ingested before that still hold such rows.
     `SELECT event_id, ts, input_tokens + cache_creation_tokens + cache_read_tokens AS fill
-     FROM usage u WHERE session = ? AND sidechain = 0
+     FROM usage u WHERE session = ? AND sidechain = 0 AND model <> '<synthetic>'
+       AND input_tokens + cache_creation_tokens + cache_read_tokens > 0
        AND EXISTS (SELECT 1 FROM events e WHERE e.id = u.event_id AND e.main_line = 1)
      ORDER BY event_id`,
     [key],
   ).map((r) => ({ eventId: num(r.event_id), ts: str(r.ts), tokens: num(r.fill) }));
 
-  const contextEstimated: ContextPoint[] = [];
+  const mainLine: FillEvent[] = [];
   const compactions: SessionStats['compactions'] = [];
-  let running = 0;
   for (const r of all(
     db,
-    `SELECT id, ts, kind, tokens, meta FROM events WHERE session = ? AND sidechain = 0 AND main_line = 1 ORDER BY seq`,
+    `SELECT id, ts, kind, role, tokens, meta FROM events WHERE session = ? AND sidechain = 0 AND main_line = 1 ORDER BY seq`,
     [key],
   )) {
     const meta = str(r.meta);
-    if (str(r.kind) === 'system' && meta.includes('"compact_boundary"')) {
+    const compaction = str(r.kind) === 'system' && meta.includes('"compact_boundary"');
+    if (compaction) {
       const pre = /"preTokens":(\d+)/.exec(meta);
       compactions.push({ eventId: num(r.id), ts: str(r.ts), preTokens: pre ? Number(pre[1]) : null });
-      running = 0;
     }
     if (str(r.kind) === 'meta') continue; // bookkeeping records never reach the model
-    running += num(r.tokens);
-    contextEstimated.push({ eventId: num(r.id), ts: str(r.ts), tokens: running });
+    mainLine.push({ eventId: num(r.id), ts: str(r.ts), tokens: num(r.tokens), input: str(r.role) === 'user' || str(r.role) === 'tool', compaction });
   }
+  const fill = contextFill(mainLine, contextReal);
   const turns = store.turns(id).length;
   return {
     sessionId: id,
@@ -97,7 +110,10 @@ export function sessionStats(store: Store, sessionId: string): SessionStats {
     byTool,
     biggestOutputs,
     contextReal,
-    contextEstimated,
+    contextEstimated: fill.estimated,
+    contextCalibration: fill.calibration,
+    contextEstimateVisibleOnly: fill.visibleOnly,
+    contextNow: fill.now,
     compactions,
   };
 }

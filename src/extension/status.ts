@@ -21,9 +21,10 @@ export class ContextStatus extends Disposable {
       return;
     }
     const window = detail.contextWindow || readConfig().contextWindow;
-    this.item.text = fillLabel(detail.contextTokens, window);
-    this.item.tooltip = fillTooltip(detail.title || detail.id, detail.contextTokens, window, detail.byKind);
-    this.item.accessibilityInformation = { label: `Loupe context ${detail.contextTokens} of ${window} tokens` };
+    this.item.text = fillLabel(detail.contextTokens, window, detail.contextSource);
+    this.item.tooltip = fillTooltip(detail.title || detail.id, detail.contextTokens, window, detail.byKind, detail.contextSource);
+    const about = detail.contextSource === 'usage' ? '' : detail.contextSource === 'calibrated' ? 'about ' : 'at least ';
+    this.item.accessibilityInformation = { label: `Loupe context ${about}${detail.contextTokens} of ${window} tokens` };
     this.item.show();
   }
 }

@@ -178,6 +178,7 @@
       id: SESSION,
       title: timeline.title,
       contextTokens: 84000,
+      contextSource: 'usage',
       contextWindow: 200000,
       byKind: [{ kind: 'tool_result', tokens: 90000 }, { kind: 'assistant_text', tokens: 20000 }, { kind: 'user_prompt', tokens: 5000 }],
       turns: timeline.turns.map((t) => ({ index: t.index, tokens: t.tokens, prompt: t.digest.slice(0, 80) })),

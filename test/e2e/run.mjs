@@ -173,7 +173,7 @@ async function main() {
     let frame = await sidebarFrame(page, 60_000);
     const fillText = await waitFor('the context fill', async () => {
       const t = await frame.locator('#context-fill').textContent();
-      return t && /Context [\d.]+k? \/ 200k/.test(t) ? t : undefined;
+      return t && /Context [≈≥]?[\d.]+k? \/ 200k/.test(t) ? t : undefined;
     });
     const option = await frame.locator('#session option:checked').textContent();
     assert(/turns/.test(option ?? ''), `the session picker shows the session (got "${option}")`);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assistant, jsonl, PROJECT, prompt, SESSION, tempDir, text, toolResult, toolUse, writeFile } from './helpers';
+import { assistant, jsonl, PROJECT, prompt, record, SESSION, tempDir, text, toolResult, toolUse, writeFile } from './helpers';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -79,8 +79,26 @@ test('ingest reports skipped lines as file:line, then sessions, show and stats r
     assert.match(stats.stdout, new RegExp(section));
   }
   assert.match(stats.stdout, /Read\s+1\s+[\d,]+/);
+  // The last call is followed by a tool result: the fill now is that call's plus an estimate.
+  assert.match(stats.stdout, /\n  calibration: [\d.]+ × visible [+−] [\d.]+k? \(3 calls, too few to fit a ratio\)\n/);
+  assert.match(stats.stdout, /\n  now: ≈1,1\d\d tokens, estimated: the last API call's usage and what came in since/);
   const statsJson = JSON.parse(loupe(['--db', db, '--json', 'stats', SESSION]).stdout) as { biggestOutputs: { tool: string }[] };
   assert.equal(statsJson.biggestOutputs[0]!.tool, 'Read');
+});
+
+test('stats says when the context estimate counts the visible events only', () => {
+  const dir = tempDir();
+  const db = join(dir, 'db', 'loupe.db');
+  // An assistant message without `usage`, as some exports and older agents write them.
+  const reply = record('assistant', { message: { id: 'm1', role: 'assistant', model: 'x', content: [text('Added the field.')] } }, { uuid: 'a1', parent: 'u1' });
+  writeFile(join(dir, 'projects', PROJECT, `${SESSION}.jsonl`), jsonl([prompt({ uuid: 'u1' }, 'Add a coupon field to checkout'), reply]));
+  assert.equal(loupe(['--db', db, 'ingest', dir]).code, 0);
+  const stats = loupe(['--db', db, 'stats', SESSION]);
+  assert.match(stats.stdout, /\n  real \(API usage\) +none in this transcript\n  estimated \(visible only\)/);
+  assert.match(stats.stdout, /\n  now: ≥\d+ tokens, visible events only: no API usage in this transcript/);
+  assert.doesNotMatch(stats.stdout, /calibration:/);
+  const json = JSON.parse(loupe(['--db', db, '--json', 'stats', SESSION]).stdout) as { contextEstimateVisibleOnly: boolean };
+  assert.equal(json.contextEstimateVisibleOnly, true);
 });
 
 test('an unknown session is a clear error', () => {

@@ -44,6 +44,26 @@ export function gaugeSegments(byKind: SessionDetail['byKind'], maxSegments = 5):
   return segments.map((s) => ({ ...s, percent: (s.tokens / total) * 100 }));
 }
 
+/** The sidebar's fill line and its hover: how much, and how sure (the API's number, an estimate, the visible part). */
+export function fillCaption(d: Pick<SessionDetail, 'contextTokens' | 'contextWindow' | 'contextSource'>): { text: string; title: string } {
+  const pct = Math.round(fillPercent(d.contextTokens, d.contextWindow));
+  const of = `${d.contextTokens.toLocaleString('en-US')} of ${d.contextWindow.toLocaleString('en-US')} tokens`;
+  switch (d.contextSource) {
+    case 'usage':
+      return { text: `Context ${formatTokens(d.contextTokens)} / ${formatTokens(d.contextWindow)} (${pct}%)`, title: `${of}: the last API call's usage` };
+    case 'calibrated':
+      return {
+        text: `Context ≈${formatTokens(d.contextTokens)} / ${formatTokens(d.contextWindow)} (${pct}%)`,
+        title: `About ${of}: the last API call's usage and what came in since, estimated`,
+      };
+    case 'visible':
+      return {
+        text: `Context ≥${formatTokens(d.contextTokens)} / ${formatTokens(d.contextWindow)} (${pct}%), visible events only`,
+        title: `At least ${of}: no API usage in this transcript, so the system prompt, tools and attachments are not counted`,
+      };
+  }
+}
+
 /** Context fill as a percentage of the window, capped at 100. */
 export function fillPercent(tokens: number, window: number): number {
   return window > 0 ? Math.min(100, (tokens / window) * 100) : 0;

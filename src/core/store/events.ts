@@ -109,8 +109,10 @@ export function appendEvents(db: Database, ctx: AppendContext, events: ParsedEve
       ]);
       if (ev.kind === 'tool_call' && ev.toolUseId) calls.set(ev.toolUseId, { id, toolName });
       if (ev.kind === 'tool_result' && ev.toolUseId && parentId === null) orphans.push(ev.toolUseId);
-      if (ev.usage && ev.messageId) {
-        const u = ev.usage;
+      // All four counts zero is no API call (Claude Code's `<synthetic>` messages after an interrupt
+      // or an API error): it adds nothing to a total and must never read as a context fill of 0.
+      const u = ev.usage;
+      if (u && ev.messageId && u.inputTokens + u.outputTokens + u.cacheCreationTokens + u.cacheReadTokens > 0) {
         upsertUsage.run([
           session,
           ev.messageId,

@@ -1,4 +1,5 @@
 // Numbers as the extension shows them. Pure: no vscode import, unit-tested in node.
+import type { ContextSource } from '../../protocol';
 
 /** 142_300 → "142k", 1_250_000 → "1.3M", 950 → "950". */
 export function formatTokens(n: number): string {
@@ -17,15 +18,33 @@ export function fillGlyph(tokens: number, window: number): string {
   return QUARTERS[Math.min(4, Math.max(1, Math.ceil(ratio * 4)))]!;
 }
 
-/** The status bar text: `◔ 142k / 200k`. */
-export function fillLabel(tokens: number, window: number): string {
-  return `${fillGlyph(tokens, window)} ${formatTokens(tokens)} / ${formatTokens(window)}`;
+/** Before a fill: nothing for the API's own number, ≈ for an estimate, ≥ for the visible events alone (a lower bound). */
+export function fillQualifier(source: ContextSource): string {
+  return source === 'usage' ? '' : source === 'calibrated' ? '≈' : '≥';
 }
 
-/** The status bar tooltip: the fill, then the session's tokens by kind. */
-export function fillTooltip(title: string, tokens: number, window: number, byKind: { kind: string; tokens: number }[]): string {
+const FILL_SOURCES: Record<ContextSource, string> = {
+  usage: "The last API call's usage (input and cache).",
+  calibrated: "Estimated: the last API call's usage and what came in since, calibrated on this session's usage.",
+  visible: 'Visible events only: this transcript has no API usage, so the system prompt, tools and attachments are not counted.',
+};
+
+/** The status bar text: `◔ 142k / 200k` (`◔ ≈142k / 200k` estimated, `◔ ≥42k / 200k` visible events only). */
+export function fillLabel(tokens: number, window: number, source: ContextSource = 'usage'): string {
+  return `${fillGlyph(tokens, window)} ${fillQualifier(source)}${formatTokens(tokens)} / ${formatTokens(window)}`;
+}
+
+/** The status bar tooltip: the fill and where it comes from, then the session's tokens by kind. */
+export function fillTooltip(
+  title: string,
+  tokens: number,
+  window: number,
+  byKind: { kind: string; tokens: number }[],
+  source: ContextSource = 'usage',
+): string {
   const pct = window > 0 ? Math.round((tokens / window) * 100) : 0;
-  const lines = [`Loupe — ${title}`, `Context: ${tokens.toLocaleString('en-US')} of ${window.toLocaleString('en-US')} tokens (${pct}%)`, ''];
+  const fill = `${fillQualifier(source)}${tokens.toLocaleString('en-US')}`;
+  const lines = [`Loupe — ${title}`, `Context: ${fill} of ${window.toLocaleString('en-US')} tokens (${pct}%)`, FILL_SOURCES[source], ''];
   for (const k of byKind) lines.push(`${k.kind}: ${formatTokens(k.tokens)}`);
   lines.push('', 'Click to open the Loupe sidebar');
   return lines.join('\n');

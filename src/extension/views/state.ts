@@ -59,12 +59,12 @@ export class ViewState extends Disposable {
 
   async detail(sessionId: string): Promise<SessionDetail> {
     const stats = await this.sessions.stats(sessionId);
-    const last = stats.contextReal.at(-1) ?? stats.contextEstimated.at(-1);
     const turns = (await this.sessions.open()).turns(sessionId);
     return {
       id: stats.sessionId,
       title: stats.title || stats.sessionId,
-      contextTokens: last?.tokens ?? 0,
+      contextTokens: stats.contextNow.tokens,
+      contextSource: stats.contextNow.source,
       contextWindow: readConfig().contextWindow,
       byKind: stats.byKind.map((k) => ({ kind: k.kind, tokens: k.tokens })),
       turns: turns.slice(-MAX_TIMELINE_TURNS).map((t) => ({ index: t.index, tokens: t.tokens, prompt: t.prompt.replace(/\s+/g, ' ').slice(0, 120) })),

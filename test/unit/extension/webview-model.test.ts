@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { budgetAt, gaugeSegments, sliderIndexFor, SLIDER_BUDGETS, timelineBars } from '../../../webview/lib/model';
+import { budgetAt, fillCaption, gaugeSegments, sliderIndexFor, SLIDER_BUDGETS, timelineBars } from '../../../webview/lib/model';
 
 test('the gauge groups small kinds as "other" and its parts sum to 100%', () => {
   const segs = gaugeSegments([
@@ -40,4 +40,14 @@ test('the slider starts at the configured budget and maps back to a preset', () 
   assert.equal(budgetAt(sliderIndexFor(9000)), 8000);
   assert.equal(budgetAt(-3), SLIDER_BUDGETS[0]);
   assert.equal(budgetAt(99), SLIDER_BUDGETS.at(-1));
+});
+
+test('the fill line says how sure it is: the API\'s number, an estimate, or the visible events only', () => {
+  const at = (contextSource: 'usage' | 'calibrated' | 'visible', contextTokens: number) => fillCaption({ contextTokens, contextWindow: 200_000, contextSource });
+  assert.equal(at('usage', 52_003).text, 'Context 52k / 200k (26%)');
+  assert.match(at('usage', 52_003).title, /^52,003 of 200,000 tokens: the last API call's usage$/);
+  assert.equal(at('calibrated', 67_038).text, 'Context ≈67k / 200k (34%)');
+  assert.match(at('calibrated', 67_038).title, /^About 67,038 of 200,000 tokens: .*estimated$/);
+  assert.equal(at('visible', 18_920).text, 'Context ≥19k / 200k (9%), visible events only');
+  assert.match(at('visible', 18_920).title, /no API usage in this transcript, so the system prompt, tools and attachments are not counted/);
 });
