@@ -17,7 +17,7 @@
 // rows are folded into their parent's here before comparing: the one deliberate difference.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -145,6 +145,37 @@ test("Loupe's per-session totals match ccusage's", async () => {
         assert.deepEqual(loupe, generator, `session ${s.sessionId}: Loupe vs the generator's own totals`);
         assert.deepEqual(loupe, cc.get(s.sessionId), `session ${s.sessionId}: Loupe vs ccusage`);
       }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+test("on the real corpus, Loupe's per-session totals match ccusage's", async (t) => {
+  const corpus = join(__dirname, '..', '..', '..', '..', 'shared', 'corpus', 'claude-code');
+  if (!existsSync(corpus)) {
+    t.skip(`${corpus} is absent: this check needs ../shared/corpus`);
+    return;
+  }
+  await withDirs(async (root, home) => {
+    // ccusage keys a row by the file's name, so each transcript goes where Claude Code would put
+    // it: <projects>/<project>/<sessionId>.jsonl. Loupe reads the corpus as it is.
+    const expected: string[] = [];
+    for (const repo of readdirSync(corpus)) {
+      const file = join(corpus, repo, 'claude-session.jsonl');
+      if (!existsSync(file)) continue;
+      const id = /"sessionId":"([^"]+)"/.exec(readFileSync(file, 'utf8').slice(0, 200_000))?.[1];
+      assert.ok(id, `${repo}: a sessionId in its head`);
+      mkdirSync(join(root, 'projects', repo), { recursive: true });
+      copyFileSync(file, join(root, 'projects', repo, `${id}.jsonl`));
+      expected.push(id);
+    }
+    const cc = new Map(runCcusage(root, home).map((r) => [r.period, pick(r)]));
+    const store = await openStore(':memory:');
+    try {
+      await ingestPaths(store, [corpus]);
+      assert.deepEqual(store.listSessions().map((s) => s.id).sort(), [...expected].sort());
+      for (const id of expected) assert.deepEqual(pick(store.sessionUsage(id)), cc.get(id) ?? pick({ inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0 }), id);
     } finally {
       store.close();
     }
