@@ -1,0 +1,4 @@
+// Every data set `npm run eval` reports on, in order (datasets.ts says what a data set is).
+import { type EvalDataset, plantedDataset } from './datasets';
+
+export const DATASETS: readonly EvalDataset[] = [plantedDataset];

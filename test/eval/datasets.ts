@@ -1,0 +1,72 @@
+// The eval's data, from more than one source (issue 13): a generator's planted facts are written in
+// shapes a compactor can learn, real sessions are not, so every figure is reported per data set.
+// Each data set writes (or names) transcripts to ingest and the questions to ask of them; a
+// question is answered by a compacted output when all its literal answers occur in it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EVAL_SESSIONS, plantedSession, writePlanted } from './planted';
+
+export type Position = 'early' | 'middle' | 'late';
+/** Where in the session the answer first occurs. */
+export type Where = 'prompt' | 'assistant' | 'tool_output' | 'edit' | 'tool_call' | 'other';
+
+export interface EvalQuestion {
+  id: string;
+  question: string;
+  /** Literals that must all occur in the output. */
+  answers: string[];
+  /** A superseded value, which must not be what a reader meets last (see score.ts). */
+  stale?: string;
+  /** A finer class where the data set has one (a planted fact's kind, lore's question type). */
+  kind?: string;
+}
+
+export interface EvalSession {
+  label: string;
+  sessionId: string;
+  questions: EvalQuestion[];
+}
+
+export interface PreparedDataset {
+  /** Files or folders to ingest. */
+  paths: string[];
+  sessions: EvalSession[];
+  /** A figure published by someone else for the same questions, printed beside ours. */
+  reference?: string;
+}
+
+export interface EvalDataset {
+  name: string;
+  /** `generated` data sets are held to the generator targets, `real` ones to the real targets. */
+  kind: 'generated' | 'real';
+  description: string;
+  /** Writes what it needs under `dir`; a string says why the data set is skipped (data absent). */
+  prepare(dir: string, repoRoot: string): PreparedDataset | string;
+}
+
+/** Writes JSONL lines as `<dir>/<sessionId>.jsonl`, the way Claude Code names a session's file. */
+export function writeSessionFile(dir: string, sessionId: string, lines: readonly string[]): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${sessionId}.jsonl`);
+  writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+  return path;
+}
+
+/** (a) The first generator (test/eval/planted.ts): facts planted in the shapes it writes. */
+export const plantedDataset: EvalDataset = {
+  name: 'generator',
+  kind: 'generated',
+  description: 'test/eval/planted.ts: generated sessions with planted facts (decisions, values, errors, revised values)',
+  prepare(dir) {
+    const planted = EVAL_SESSIONS.map((o) => plantedSession(o));
+    writePlanted(dir, planted);
+    return {
+      paths: [dir],
+      sessions: planted.map((p) => ({
+        label: p.label,
+        sessionId: p.sessionId,
+        questions: p.facts.map((f) => ({ id: f.id, question: f.question, answers: [f.answer], kind: f.kind, ...(f.stale !== undefined ? { stale: f.stale } : {}) })),
+      })),
+    };
+  },
+};
