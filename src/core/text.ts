@@ -13,7 +13,11 @@ export function cutMiddle(text: string, max: number): string {
   if (text.length <= max) return text;
   const head = Math.ceil(max * 0.6);
   const tail = max - head;
-  return text.slice(0, head) + cutMarker(text.length - head - tail) + text.slice(text.length - tail);
+  const cut = text.slice(0, head) + cutMarker(text.length - head - tail) + text.slice(text.length - tail);
+  // A text just over the limit would come out longer than it went in, and a stored text as long as
+  // its original reads as uncut (verbatimText): 30 tool outputs of lore's two sessions were stored
+  // with a marker and never read back. Such a text is kept whole.
+  return cut.length < text.length ? cut : text;
 }
 
 /** Number of lines of a text ('' has 0, 'a' has 1, 'a\n' has 1). */
