@@ -1,4 +1,4 @@
 // Every data set `npm run eval` reports on, in order (datasets.ts says what a data set is).
-import { type EvalDataset, plantedDataset } from './datasets';
+import { type EvalDataset, loreEvalDataset, plantedDataset } from './datasets';
 
-export const DATASETS: readonly EvalDataset[] = [plantedDataset];
+export const DATASETS: readonly EvalDataset[] = [plantedDataset, loreEvalDataset];

@@ -4,6 +4,7 @@
 // question is answered by a compacted output when all its literal answers occur in it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loreDataset, loreDir, loreOwnScores, writeLoreSessions } from './lore';
 import { EVAL_SESSIONS, plantedSession, writePlanted } from './planted';
 
 export type Position = 'early' | 'middle' | 'late';
@@ -67,6 +68,30 @@ export const plantedDataset: EvalDataset = {
         sessionId: p.sessionId,
         questions: p.facts.map((f) => ({ id: f.id, question: f.question, answers: [f.answer], kind: f.kind, ...(f.stale !== undefined ? { stale: f.stale } : {}) })),
       })),
+    };
+  },
+};
+
+/** (d) lore's evaluation data: two real OpenCode sessions, 20 depth-bucketed questions (lore.ts). */
+export const loreEvalDataset: EvalDataset = {
+  name: 'lore',
+  kind: 'real',
+  description: "lore's evaluation data (../shared/corpus/lore-eval): 2 real sessions converted to Claude Code JSONL, 20 questions scored on their key literals",
+  prepare(dir, repoRoot) {
+    const data = loreDataset(repoRoot);
+    if (!data) return `${loreDir(repoRoot)} is absent`;
+    writeLoreSessions(dir, data);
+    const scores = loreOwnScores(repoRoot) ?? [];
+    const session = scores.filter((s) => s.eval === 'session');
+    const reference = session.map((s) => `${s.version} ${s.mode} ${s.correct}/${s.total}`).join(', ');
+    return {
+      paths: [dir],
+      sessions: data.sessions.map((s) => ({
+        label: s.label,
+        sessionId: s.sessionId,
+        questions: data.questions.filter((q) => q.sessionLabel === s.label).map((q) => ({ id: q.id, question: q.question, answers: q.literals, kind: q.type })),
+      })),
+      reference: `lore's own published figure on these questions (answers graded by a model, not by literals; "default" is OpenCode's compaction): ${reference}`,
     };
   },
 };

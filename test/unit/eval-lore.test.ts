@@ -19,8 +19,6 @@ import { tempDir } from './helpers';
 import { repoRoot } from './transcript/claude-helpers';
 
 const ROOT = repoRoot();
-/** Loupe's storage limit of a tool output (MAX_TOOL_RESULT_CHARS). */
-const MAX_TOOL_RESULT = 1_200;
 
 /** A tool result's whole output, read from its transcript line (not through verbatimText). */
 function resultFromSource(e: StoredEvent): string {
@@ -133,20 +131,13 @@ describe("lore's evaluation data", { skip: present ? false : `${loreDir(ROOT)} i
     }
   });
 
-  test('verbatimText gives the whole output, except where the cut text is no shorter than the original', (t) => {
-    // src/core/source.ts takes stored text at least as long as the original for uncut. An output a
-    // little over 1,200 characters is stored as head + an ~80-character marker + tail, which is
-    // longer than the output itself: verbatimText then returns the cut text, marker included.
-    const affected: string[] = [];
+  test('verbatimText gives every tool output whole', () => {
+    // Outputs a little over the 1,200-character limit used to be stored with a marker that made them
+    // longer than the original, which verbatimText took for uncut (fixed in cutMiddle).
     for (const s of dataset.sessions) {
-      for (const r of events.get(s.label)!.filter((e) => e.kind === 'tool_result')) {
-        const full = resultFromSource(r);
-        if (verbatimText(r) === full) continue;
-        assert.ok(r.textLength > MAX_TOOL_RESULT && r.text.length >= r.textLength, `${s.label} e${r.id}: only that case differs`);
-        affected.push(`${s.label} e${r.id} (${r.textLength} chars)`);
-      }
+      const differ = events.get(s.label)!.filter((e) => e.kind === 'tool_result' && verbatimText(e) !== resultFromSource(e));
+      assert.deepEqual(differ.map((e) => `e${e.id} (${e.textLength} chars)`), [], s.label);
     }
-    t.diagnostic(`tool outputs verbatimText returns cut: ${affected.length}${affected.length ? ` (${affected.slice(0, 3).join(', ')}, …)` : ''}`);
   });
 
   test('assistant text reads back as lore has it (reasoning kept with the text that follows it)', () => {
