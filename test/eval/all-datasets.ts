@@ -1,4 +1,4 @@
 // Every data set `npm run eval` reports on, in order (datasets.ts says what a data set is).
-import { type EvalDataset, loreEvalDataset, plantedDataset } from './datasets';
+import { corpusDataset, type EvalDataset, loreEvalDataset, plantedDataset } from './datasets';
 
-export const DATASETS: readonly EvalDataset[] = [plantedDataset, loreEvalDataset];
+export const DATASETS: readonly EvalDataset[] = [plantedDataset, corpusDataset, loreEvalDataset];

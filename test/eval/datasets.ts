@@ -4,6 +4,7 @@
 // question is answered by a compacted output when all its literal answers occur in it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { corpusQuestions } from './corpus';
 import { loreDataset, loreDir, loreOwnScores, writeLoreSessions } from './lore';
 import { EVAL_SESSIONS, plantedSession, writePlanted } from './planted';
 
@@ -92,6 +93,31 @@ export const loreEvalDataset: EvalDataset = {
         questions: data.questions.filter((q) => q.sessionLabel === s.label).map((q) => ({ id: q.id, question: q.question, answers: q.literals, kind: q.type })),
       })),
       reference: `lore's own published figure on these questions (answers graded by a model, not by literals; "default" is OpenCode's compaction): ${reference}`,
+    };
+  },
+};
+
+/** (c) The real Claude Code sessions of ../shared/corpus, with questions written by reading them (corpus.ts). */
+export const corpusDataset: EvalDataset = {
+  name: 'corpus',
+  kind: 'real',
+  description: '../shared/corpus/claude-code: 11 real sessions from public repositories, questions written by reading them (test/eval/corpus-questions.json)',
+  prepare(_dir, repoRoot) {
+    const corpusDir = join(repoRoot, '..', 'shared', 'corpus');
+    const questions = corpusQuestions(corpusDir);
+    if (!questions) return `${corpusDir} is absent`;
+    const repos = [...new Set(questions.map((q) => q.repo))];
+    return {
+      // Read in place, as a user would point Loupe at it: the corpus is never copied.
+      paths: [join(corpusDir, 'claude-code')],
+      sessions: repos.map((repo) => {
+        const mine = questions.filter((q) => q.repo === repo);
+        return {
+          label: repo.split('__')[1] ?? repo,
+          sessionId: mine[0]!.sessionId,
+          questions: mine.map((q) => ({ id: q.id, question: q.question, answers: q.answers, kind: q.source })),
+        };
+      }),
     };
   },
 };
