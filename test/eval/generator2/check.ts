@@ -8,8 +8,18 @@ import type { Fact2, Session2 } from './types';
 export interface DecodedText {
   turn: number;
   line: number;
+  /** What wrote it: a typed prompt, something Claude Code injected, assistant text, a tool call's input, a tool's output. */
+  role: 'prompt' | 'injected' | 'assistant' | 'tool_input' | 'tool_output';
   text: string;
 }
+
+/** The roles a fact's first occurrence may have, by where it says it is. */
+const ROLES: Record<Fact2['where'], Array<DecodedText['role']>> = {
+  prompt: ['prompt'],
+  assistant: ['assistant', 'tool_input'],
+  tool_output: ['tool_output'],
+  edit: ['tool_input'],
+};
 
 const INJECTED = /^\s*<(task-notification|system-reminder|local-command-stdout|local-command-caveat|command-name)>/;
 const INTERRUPT = '[Request interrupted by user';
@@ -31,24 +41,25 @@ export function decodeSession(lines: string[]): DecodedText[] {
     if (rec.type === 'user') {
       if (typeof content === 'string' || (Array.isArray(content) && content.every((b: any) => b.type === 'text'))) {
         const text = typeof content === 'string' ? content : content.map((b: any) => b.text as string).join('\n');
-        if (!rec.isMeta && !rec.isCompactSummary && !INJECTED.test(text) && !text.startsWith(INTERRUPT)) turn++;
-        out.push({ turn, line, text });
+        const typed = !rec.isMeta && !rec.isCompactSummary && !INJECTED.test(text) && !text.startsWith(INTERRUPT);
+        if (typed) turn++;
+        out.push({ turn, line, role: typed ? 'prompt' : 'injected', text });
         return;
       }
       for (const b of content ?? []) {
         if (b.type === 'tool_result') {
           const parts: string[] = [];
           strings(typeof b.content === 'string' ? b.content : (b.content ?? []).map((c: any) => c.text ?? ''), parts);
-          out.push({ turn, line, text: parts.join('\n') });
-        } else if (b.type === 'text') out.push({ turn, line, text: b.text });
+          out.push({ turn, line, role: 'tool_output', text: parts.join('\n') });
+        } else if (b.type === 'text') out.push({ turn, line, role: 'injected', text: b.text });
       }
     } else if (rec.type === 'assistant') {
       for (const b of content ?? []) {
-        if (b.type === 'text') out.push({ turn, line, text: b.text });
+        if (b.type === 'text') out.push({ turn, line, role: 'assistant', text: b.text });
         else if (b.type === 'tool_use') {
           const parts: string[] = [];
           strings(b.input, parts);
-          out.push({ turn, line, text: parts.join('\n') });
+          out.push({ turn, line, role: 'tool_input', text: parts.join('\n') });
         }
       }
     }
@@ -87,6 +98,7 @@ export function checkPlanting2(session: Pick<Session2, 'lines' | 'facts'>): stri
     const hit = first(answer);
     if (!hit) problems.push(`${f.id}: answer ${JSON.stringify(f.answer)} never occurs`);
     else if (hit.turn !== f.turn) problems.push(`${f.id}: answer ${JSON.stringify(f.answer)} first occurs in turn ${hit.turn}, not ${f.turn}`);
+    else if (!ROLES[f.where].includes(hit.role)) problems.push(`${f.id}: answer first occurs in a ${hit.role} text, not in ${f.where}`);
     if (f.stale === undefined) continue;
     const stale = norm(f.stale);
     if (stale.includes(answer) || answer.includes(stale)) problems.push(`${f.id}: stale and answer overlap`);

@@ -10,7 +10,8 @@ import { fill, typed } from './voice';
 import type { World } from './world';
 
 const PORT = (rng: Rng) => String(rng.int(1100, 64999));
-const P99 = (rng: Rng) => rng.fixed(40, 480, 2);
+// Never a trailing zero: the JSON report prints numbers, 165.30 as 165.3.
+const P99 = (rng: Rng) => rng.fixed(40, 480, 1) + String(rng.int(1, 9));
 const COUNT = (rng: Rng) => String(rng.int(120_000, 9_800_000));
 const SETTING = (rng: Rng) => String(rng.int(1201, 97999));
 

@@ -21,9 +21,13 @@ export { checkPlanting2, decodeSession, countTurns } from './check';
 
 export const MIN_TURNS = 40;
 export const MAX_TURNS = 150;
-/** Aimed-for size: 40 turns ≈ 156k tokens, 150 turns ≈ 576k (measured with gpt-tokenizer). */
-const TOKENS_PER_TURN = 3_900;
-const CHARS_PER_TOKEN = { python: 3.45, go: 3.0, rust: 3.35 };
+/**
+ * Aimed-for size (gpt-tokenizer tokens): 40 turns ≈ 165k, 150 turns ≈ 550k, so that a session's
+ * spread (about ±8%) stays within 150k–600k.
+ */
+const TOKENS_PER_TURN_AT_MIN = 4_125;
+const TOKENS_PER_TURN_AT_MAX = 3_667;
+const CHARS_PER_TOKEN = { python: 3.6, go: 3.0, rust: 3.35 };
 
 function build(opts: GenerateOptions2, attempt: number): Session2 {
   const seed = String(opts.seed);
@@ -38,7 +42,7 @@ function build(opts: GenerateOptions2, attempt: number): Session2 {
   const others = people.slice(3).map(([f, l]) => `${f} ${l}`);
   const taken: Taken = { portFormats: new Set(), ops: new Set(), tables: new Set(), editSites: new Set(), subjects: new Set(), topics: new Set() };
   // Size control: bulky filler while the session is behind its size target, light filler ahead of it.
-  const charsPerTurn = (TOKENS_PER_TURN - 0.55 * (T - MIN_TURNS)) * CHARS_PER_TOKEN[d.lang];
+  const charsPerTurn = (TOKENS_PER_TURN_AT_MIN - ((TOKENS_PER_TURN_AT_MIN - TOKENS_PER_TURN_AT_MAX) * (T - MIN_TURNS)) / (MAX_TURNS - MIN_TURNS)) * CHARS_PER_TOKEN[d.lang];
   const size = { chars: 0, turn: 1 };
   const filler = (): TurnPlan => {
     const deficit = size.turn * charsPerTurn - size.chars;
@@ -136,6 +140,7 @@ export function generateSession2(opts: GenerateOptions2): Session2 {
       return s;
     }
     problems.push(`attempt ${attempt}: ${p.join('; ')}`);
+    if (process.env.G2_DEBUG) console.error(`seed ${opts.seed} attempt ${attempt}: ${p.join("; ")}`);
   }
   throw new Error(`generator2: could not plant seed ${opts.seed}:\n${problems.join('\n')}`);
 }

@@ -11,6 +11,8 @@ export class World {
   readonly files: Record<string, string> = {};
   /** Literals that are some fact's answer or stale value: distractors never use them. */
   readonly reserved = new Set<string>();
+  /** Literals the project prints anyway (dependency and tool versions): a fact's value avoids them. */
+  readonly taboo = new Set<string>(['3.11.9', '8.2.2', '1.5.0', '0.4.1']);
   /** Current commands (a preference fact can change one). */
   readonly cmd: { test: string; install: string; lint: string };
   private tasks = 0;
@@ -23,6 +25,7 @@ export class World {
   ) {
     for (const p of [...d.srcFiles, ...d.testFiles]) this.files[p] = synthFile(seed, d, p, p === d.bigFile);
     this.cmd = { test: d.testCmd, install: d.installCmd, lint: d.lintCmd };
+    for (const [, v] of d.deps) this.taboo.add(v.replace(/^v/, ''));
   }
 
   abs(path: string): string {
@@ -32,7 +35,7 @@ export class World {
   /** Whether `value` clashes with a reserved literal (either contains the other). */
   clashes(value: string): boolean {
     const v = value.toLowerCase();
-    for (const r of this.reserved) {
+    for (const r of [...this.reserved, ...this.taboo]) {
       const rl = r.toLowerCase();
       if (v.includes(rl) || rl.includes(v)) return true;
     }
