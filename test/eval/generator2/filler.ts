@@ -41,8 +41,8 @@ function exploreTurn(w: World, rng: Rng): TurnPlan {
   const hits = grepHits(w.files, pattern);
   const file = rng.chance(0.5) ? w.d.bigFile : rng.pick(w.d.srcFiles);
   const fnNames = [...(w.files[file] ?? '').matchAll(/(?:def|func \(w \*Worker\)|pub fn) (\w+)/g)].map((m) => m[1]!);
-  const calls: ToolCall[] = [w.grep(pattern, hits)];
-  if (rng.chance(0.5)) calls.push(w.glob(`**/*.${w.d.lang === 'python' ? 'py' : w.d.lang === 'go' ? 'go' : 'rs'}`, rng.shuffle(Object.keys(w.files))));
+  const calls: ToolCall[] = [w.grep(pattern, hits, rng.chance(0.3) ? 'files_with_matches' : 'content')];
+  calls.push(w.glob(`**/*.${w.d.lang === 'python' ? 'py' : w.d.lang === 'go' ? 'go' : 'rs'}`, rng.shuffle(Object.keys(w.files))));
   const steps: Step[] = [
     { kind: 'msg', think: maybeThink(rng, w, `an explanation of ${topic}`), text: `Let me find where ${topic} is handled.`, calls },
     { kind: 'msg', calls: [w.read(file)] },
@@ -147,7 +147,7 @@ function interruptedTurn(w: World, rng: Rng): TurnPlan {
   return {
     prompt: typed(rng, rng.pick(['clean up {f}', 'refactor {f} a bit', 'tidy {f}']), { f: file }),
     steps: [
-      { kind: 'msg', text: `I'll back up \`${file}\` and then restructure it.` },
+      { kind: 'msg', think: `A tidy-up of ${file}: keep a copy first so the old version is easy to diff against.`, text: `I'll back up \`${file}\` and then restructure it.` },
       { kind: 'interrupt', call: { ...call, output: '' } },
     ],
   };
@@ -196,7 +196,7 @@ export const FILLERS: Array<[number, boolean, Filler]> = [
   [1, false, ackTurn],
 ];
 
-export { backgroundTurn, interruptedTurn };
+export { backgroundTurn, exploreTurn, interruptedTurn, todoTurn };
 
 /** A filler kind; `bulk` restricts the draw to bulky (true) or light (false) kinds. */
 export function pickFiller(rng: Rng, bulk?: boolean): Filler {

@@ -57,6 +57,13 @@ export function benchRow(rng: Rng, op: string, p99: string): { op: string; p50: 
 /** A query result with a row count per table, in the project's database tool. */
 export function renderCounts(tool: 'duckdb' | 'psql' | 'grebe', rows: Array<[string, string]>, rng: Rng): { cmd: string; out: string } {
   const names = rows.map(([t]) => `'${t}'`).join(', ');
+  // The terse shapes: CSV, unaligned psql, wc -l.
+  if (rng.chance(0.4)) {
+    if (tool === 'duckdb') return { cmd: `duckdb -csv data/warehouse.duckdb "select table_name, estimated_size from duckdb_tables() where table_name in (${names})"`, out: ['table_name,estimated_size', ...rows.map(([t, c]) => `${t},${c}`)].join('\n') };
+    if (tool === 'psql') return { cmd: `psql "$RELAY_DB" -At -c "select relname, n_live_tup from pg_stat_user_tables where relname in (${names})"`, out: rows.map(([t, c]) => `${t}|${c}`).join('\n') };
+    const total = rows.reduce((n, [, c]) => n + Number(c), 0);
+    return { cmd: `wc -l ${rows.map(([t]) => `fixtures/${t}`).join(' ')}`, out: [...rows.map(([t, c]) => `${c.padStart(9)} fixtures/${t}`), `${String(total).padStart(9)} total`].join('\n') };
+  }
   if (tool === 'duckdb') {
     const w = Math.max(10, ...rows.map(([t]) => t.length));
     const line = (a: string, b: string) => `│ ${a.padEnd(w)} │ ${b.padStart(12)} │`;

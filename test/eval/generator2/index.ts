@@ -10,7 +10,7 @@ import { emitSession } from './emit';
 import { FACT_DATA, PEOPLE } from './facts-data';
 import { benchDistractor, countDistractor, countPlant, editDistractor, editPlant, errorPlant, latencyPlant, portDistractor, portPlant, type Taken, versionPlant } from './facts-output';
 import { colleaguePlant, constraintPlant, decisionPlant, preferencePlant, revisedPlant, todoPlant } from './facts-prose';
-import { backgroundTurn, interruptedTurn, pickFiller, turnChars } from './filler';
+import { backgroundTurn, exploreTurn, interruptedTurn, pickFiller, todoTurn, turnChars } from './filler';
 import { Rng } from './rng';
 import type { Fact2, FactKind2, GenerateOptions2, Plant, Session2, TurnPlan } from './types';
 import { typed } from './voice';
@@ -22,12 +22,12 @@ export { checkPlanting2, decodeSession, countTurns } from './check';
 export const MIN_TURNS = 40;
 export const MAX_TURNS = 150;
 /**
- * Aimed-for size (gpt-tokenizer tokens): 40 turns ≈ 165k, 150 turns ≈ 550k, so that a session's
+ * Aimed-for size (gpt-tokenizer tokens): 40 turns ≈ 170k, 150 turns ≈ 550k, so that a session's
  * spread (about ±8%) stays within 150k–600k.
  */
-const TOKENS_PER_TURN_AT_MIN = 4_125;
+const TOKENS_PER_TURN_AT_MIN = 4_250;
 const TOKENS_PER_TURN_AT_MAX = 3_667;
-const CHARS_PER_TOKEN = { python: 3.6, go: 3.0, rust: 3.35 };
+const CHARS_PER_TOKEN = { python: 3.6, go: 3.0, rust: 3.45 };
 
 function build(opts: GenerateOptions2, attempt: number): Session2 {
   const seed = String(opts.seed);
@@ -102,6 +102,8 @@ function build(opts: GenerateOptions2, attempt: number): Session2 {
   }
   add(() => editDistractor(w, rng, data, taken));
   add(() => backgroundTurn(w, rng));
+  add(() => todoTurn(w, rng));
+  add(() => exploreTurn(w, rng));
 
   const turns: TurnPlan[] = [];
   const facts: Fact2[] = [];
@@ -140,7 +142,6 @@ export function generateSession2(opts: GenerateOptions2): Session2 {
       return s;
     }
     problems.push(`attempt ${attempt}: ${p.join('; ')}`);
-    if (process.env.G2_DEBUG) console.error(`seed ${opts.seed} attempt ${attempt}: ${p.join("; ")}`);
   }
   throw new Error(`generator2: could not plant seed ${opts.seed}:\n${problems.join('\n')}`);
 }
