@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { corpusQuestions } from './corpus';
+import { EVAL2_SESSIONS, generateSession2 } from './generator2';
 import { loreDataset, loreDir, loreOwnScores, writeLoreSessions } from './lore';
 import { EVAL_SESSIONS, plantedSession, writePlanted } from './planted';
 
@@ -68,6 +69,25 @@ export const plantedDataset: EvalDataset = {
         label: p.label,
         sessionId: p.sessionId,
         questions: p.facts.map((f) => ({ id: f.id, question: f.question, answers: [f.answer], kind: f.kind, ...(f.stale !== undefined ? { stale: f.stale } : {}) })),
+      })),
+    };
+  },
+};
+
+/** (b) An independently written generator (generator2/): other domains, voices and fact shapes. */
+export const generator2Dataset: EvalDataset = {
+  name: 'generator2',
+  kind: 'generated',
+  description: 'test/eval/generator2: Python/Go/Rust projects, facts in prose, tool output, edits, names, revisions',
+  prepare(dir) {
+    const sessions = EVAL2_SESSIONS.map((o) => generateSession2(o));
+    for (const s of sessions) writeSessionFile(dir, s.sessionId, s.lines);
+    return {
+      paths: [dir],
+      sessions: sessions.map((s) => ({
+        label: s.label,
+        sessionId: s.sessionId,
+        questions: s.facts.map((f) => ({ id: f.id, question: f.question, answers: [f.answer], kind: f.kind, ...(f.stale !== undefined ? { stale: f.stale } : {}) })),
       })),
     };
   },
