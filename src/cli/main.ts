@@ -376,11 +376,29 @@ function statsCommand(store: Store, ref: string, globals: Globals): number {
   return 0;
 }
 
+/**
+ * Whether the reader of our output went away (`loupe show … | head -1`). Writing to a pipe whose
+ * reader closed fails with EPIPE, reported as an 'error' event on the stream; unhandled, it crashed
+ * the CLI with a stack trace and status 1 after the reader had all it wanted. That is not a failure
+ * of the command: from then on its output is dropped (a destroyed stream discards writes), its work
+ * finishes (a save, the writer lock), and it ends quietly with status 0. Once here, for every
+ * command; stderr too (`2>&1 | head`).
+ */
+let readerGone = false;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    readerGone = true;
+    process.exitCode = 0;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = readerGone ? 0 : code;
   },
   (err: unknown) => {
+    // A real failure is still reported, reader or not.
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`loupe: ${message}\n`);
     process.exitCode = err instanceof UsageError || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1;
