@@ -37,8 +37,10 @@ Commands:
                            handle, session, turn, level, score, snippet; --budget expands
                            the best to their verbatim originals until N tokens are used
   recall --handle e512     one original in full (what a placeholder points to)
-  related <file|symbol|text> [--budget N]
-                           what the semantic graph connects to it, and the turns about it
+  related <file|symbol|text> [--session S] [--budget N]
+                           what the semantic graph connects to it, and the turns about it,
+                           within one project: the session's, else the one where the name
+                           occurs (the others are named; --all-projects walks them all)
   gc [--dry-run]           forget digests not recalled for --forget-after days (archive them,
                            keep one line) and prune archived ones older than --retention days
   help                     this text
@@ -63,7 +65,9 @@ Options:
   --distill                read: first let the model rewrite the R2 digests and R3 context
                            (checked; the extractive unit stays when a check fails)
   --resume RUN             read: continue a cancelled or failed read (same --window, --question)
-  --session S              recall: only this session
+  --session S              recall: only this session; related: look up in its project
+  --all-projects           recall, related: file and symbol names seed the graph in every
+                           project (default: the session's, or the one where they occur)
   --handle eN|uN           recall: print one original in full
   --limit N                recall, related: how many hits (default 10 / 15)
   --restart P              recall, related: PageRank restart probability (default 0.25)
@@ -101,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
       distill: { type: 'boolean', default: false },
       resume: { type: 'string' },
       session: { type: 'string' },
+      'all-projects': { type: 'boolean', default: false },
       handle: { type: 'string' },
       limit: { type: 'string' },
       restart: { type: 'string' },
@@ -159,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
       const recallArgs = {
         json: globals.json,
         ...(values.session ? { session: values.session } : {}),
+        allProjects: values['all-projects'] === true,
         ...(values.budget !== undefined ? { budget: parseBudget(values.budget) } : {}),
         ...(values.limit !== undefined ? { limit: parseLimit(values.limit) } : {}),
         ...(values.restart !== undefined ? { restart: parseRestart(values.restart)! } : {}),
@@ -173,9 +179,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'related': {
       const target = rest.join(' ');
-      if (target.trim() === '') throw new UsageError('usage: loupe related <file|symbol|text> [--budget N]');
+      if (target.trim() === '') throw new UsageError('usage: loupe related <file|symbol|text> [--session S] [--budget N]');
       const relatedArgs = {
         json: globals.json,
+        ...(values.session ? { session: values.session } : {}),
+        allProjects: values['all-projects'] === true,
         ...(values.budget !== undefined ? { budget: parseBudget(values.budget) } : {}),
         ...(values.limit !== undefined ? { limit: parseLimit(values.limit) } : {}),
         ...(values.restart !== undefined ? { restart: parseRestart(values.restart)! } : {}),

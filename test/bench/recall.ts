@@ -7,7 +7,8 @@
 import type { Database } from 'sql.js';
 import { graphEvents, type GraphEvent } from '../../src/core/recall/graph-build';
 import { personalizedPageRank } from '../../src/core/recall/pagerank';
-import { queryNodes, recall } from '../../src/core/recall/recall';
+import { recall } from '../../src/core/recall/recall';
+import { namedNodes, seedWeights } from '../../src/core/recall/seeds';
 import { loadSymbolParsers } from '../../src/core/recall/symbols';
 import { recordEvents } from '../../src/core/recall/write';
 import { openStore, type Store } from '../../src/core/store/store';
@@ -215,7 +216,7 @@ export async function benchRecall(rows: BenchRow[]): Promise<void> {
   }
   const pagerank: number[] = [];
   for (const q of measured) {
-    const seeds = queryNodes(g.db, q);
+    const seeds = seedWeights(namedNodes(g.db, q, [PROJECT]));
     const t = performance.now();
     personalizedPageRank(g.db, seeds);
     pagerank.push(performance.now() - t);

@@ -38,3 +38,13 @@ export function pathInProject(path: string, project: string): string {
   if (fold(p) === fold(project)) return '.';
   return fold(p).startsWith(fold(project) + '/') ? p.slice(project.length + 1) : p;
 }
+
+/**
+ * Whether a query word names a file or a dotted name rather than a word (it has a slash, a dot
+ * between two letters, or starts with a dot): `hardhat.config.js`, `src/db`, `config.retryLimit`,
+ * `.gitignore`. Such a word names one thing; its parts (`hardhat`, `config`, `js`) are not looked
+ * up one by one.
+ */
+export function looksLikePath(word: string): boolean {
+  return /[/\\]/.test(word) || /\w\.\w/.test(word) || /^\.\w/.test(word);
+}

@@ -1,14 +1,21 @@
 // Recall and related keep projects apart (issue 12): files and symbols are nodes within their
-// project. Before, `README.md` of every project was one node, and the graph linked projects that
-// only shared a file name.
+// project, and a name is looked up within one project unless asked otherwise. Before, `README.md`
+// of every project was one node, and `related hardhat.config.js` walked another project's files
+// through the word `config`.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { sessionGraph } from '../../../src/core/recall/graph-view';
-import { ensureRecorded } from '../../../src/core/recall/recall';
+import { ensureRecorded, recall } from '../../../src/core/recall/recall';
+import { related } from '../../../src/core/recall/related';
 import { catchUp, recordingBehind } from '../../../src/core/recall/write';
 import { all } from '../../../src/core/store/rows';
 import { openStore, type Store } from '../../../src/core/store/store';
-import { SHOP, twoProjects, WEATHER } from './projects';
+import { tempDir } from '../helpers';
+import { DEEP_SYMBOL, SHOP, twoProjects, WEATHER } from './projects';
+
+const projectOfSession = (store: Store, sessionId: string) => store.resolveSession(sessionId).cwd;
 
 test('the same relative path in two projects is two nodes; a path outside its project stays absolute', async () => {
   const { store } = await twoProjects();
@@ -37,6 +44,46 @@ test('the same relative path in two projects is two nodes; a path outside its pr
     assert.ok(view.nodes.some((n) => n.type === 'error'), 'the shared error is drawn');
     assert.equal(view.nodes.filter((n) => n.label === 'config.toml').length, 1, `${p.cwd}: one config.toml`);
   }
+  store.close();
+});
+
+test('related seeds a name within the session’s project; without one, where the name occurs, naming the other projects', async () => {
+  const { store } = await twoProjects();
+  for (const p of [SHOP, WEATHER]) {
+    const r = related(store, 'config.toml', { session: p.session, record: false });
+    assert.deepEqual(r.seeds, [{ type: 'file', name: 'config.toml', project: p.cwd }]);
+    assert.ok(r.turns.length > 0);
+    assert.ok(r.turns.every((t) => projectOfSession(store, t.sessionId) === p.cwd), JSON.stringify(r.turns));
+    assert.ok(r.nodes.every((n) => n.project === p.cwd || n.project === ''), JSON.stringify(r.nodes));
+    assert.deepEqual(r.otherProjects, [p === SHOP ? WEATHER.cwd : SHOP.cwd]);
+  }
+  // A base name alone, in the session's project only.
+  assert.deepEqual(related(store, 'README', { session: SHOP.session, record: false }).seeds, [{ type: 'file', name: 'README.md', project: SHOP.cwd }]);
+  // No session: both projects name config.toml as strongly; the one worked in last is walked.
+  const anywhere = related(store, 'config.toml', { record: false });
+  assert.deepEqual(anywhere.projects, [WEATHER.cwd]);
+  assert.deepEqual(anywhere.otherProjects, [SHOP.cwd]);
+  const all_ = related(store, 'config.toml', { allProjects: true, record: false });
+  assert.deepEqual(all_.seeds.map((s) => s.project).sort(), [SHOP.cwd, WEATHER.cwd]);
+  // A file name's parts seed nothing: weather.config.js does not reach either config.toml through `config`.
+  const config = related(store, 'weather.config.js', { record: false });
+  assert.deepEqual(config.seeds, [{ type: 'file', name: 'weather.config.js', project: WEATHER.cwd }]);
+  assert.ok(!config.nodes.some((n) => n.name === 'config.toml'), JSON.stringify(config.nodes));
+  store.close();
+});
+
+test('recall seeds the names it is given in the projects of its text hits', async () => {
+  const { store } = await twoProjects();
+  // Only weather's text names weather.config.js; its parts (`config`) no longer reach shop-api's config.toml.
+  const hits = recall(store, 'weather.config.js', { record: false, limit: 50 }).hits;
+  assert.ok(hits.some((h) => h.bm25 > 0));
+  assert.ok(hits.every((h) => h.sessionId === WEATHER.session), JSON.stringify(hits.map((h) => [h.sessionId, h.turn, h.bm25])));
+  // A name the text hits' project does not have seeds nothing, unless every project is asked for:
+  // only weather's text says "Done", only shop-api's code defines DEEP_SYMBOL.
+  const query = `Done ${DEEP_SYMBOL}`;
+  assert.ok(recall(store, query, { record: false, limit: 50 }).hits.every((h) => h.sessionId === WEATHER.session));
+  const everywhere = recall(store, query, { record: false, limit: 50, allProjects: true }).hits;
+  assert.ok(everywhere.some((h) => h.sessionId === SHOP.session && h.turn === 3 && h.bm25 === 0), JSON.stringify(everywhere));
   store.close();
 });
 
@@ -73,4 +120,20 @@ test("an older database's graph is rebuilt with files within their project, a st
   assert.equal(recordingBehind(store.db), false);
   assert.deepEqual(byNames(store), expected);
   store.close();
+});
+
+test('loupe related says which project it looked in, names the others, and takes --session and --all-projects', async () => {
+  const { db, store } = await twoProjects();
+  store.close();
+  const cli = join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
+  const loupe = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, '--db', db, ...args], { encoding: 'utf8', env: { ...process.env, HOME: tempDir('loupe-home-'), CLAUDE_CONFIG_DIR: '', LOUPE_DB: '' } });
+  const anywhere = loupe('related', 'config.toml');
+  assert.equal(anywhere.status, 0, anywhere.stderr);
+  assert.match(anywhere.stdout, /^related to file config\.toml in \/home\/ben\/weather; also named in shop-api \(--all-projects\):\n/);
+  assert.match(loupe('related', 'config.toml', '--session', SHOP.session.slice(0, 8)).stdout, /^related to file config\.toml in \/home\/ana\/shop-api; also named in weather/);
+  assert.match(loupe('related', 'config.toml', '--all-projects').stdout, /^related to file config\.toml \(shop-api\), file config\.toml \(weather\):\n/);
+  const none = loupe('related', 'weather.config.js', '--session', SHOP.session.slice(0, 8));
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /no file or symbol matching "weather\.config\.js" in \/home\/ana\/shop-api; also named in weather/);
 });
