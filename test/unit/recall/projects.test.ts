@@ -1,13 +1,13 @@
 // Recall and related keep projects apart (issue 12): files and symbols are nodes within their
-// project, and a name is looked up within one project unless asked otherwise. Before, `README.md`
-// of every project was one node, and `related hardhat.config.js` walked another project's files
-// through the word `config`.
+// project, a name is looked up within one project unless asked otherwise, and a turn found only
+// through the graph is shown from a floor on. Before, `README.md` of every project was one node,
+// and `related hardhat.config.js` walked another project's files through the word `config`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sessionGraph } from '../../../src/core/recall/graph-view';
-import { ensureRecorded, recall } from '../../../src/core/recall/recall';
+import { ensureRecorded, GRAPH_ONLY_FLOOR, recall } from '../../../src/core/recall/recall';
 import { related } from '../../../src/core/recall/related';
 import { catchUp, recordingBehind } from '../../../src/core/recall/write';
 import { all } from '../../../src/core/store/rows';
@@ -84,6 +84,22 @@ test('recall seeds the names it is given in the projects of its text hits', asyn
   assert.ok(recall(store, query, { record: false, limit: 50 }).hits.every((h) => h.sessionId === WEATHER.session));
   const everywhere = recall(store, query, { record: false, limit: 50, allProjects: true }).hits;
   assert.ok(everywhere.some((h) => h.sessionId === SHOP.session && h.turn === 3 && h.bm25 === 0), JSON.stringify(everywhere));
+  store.close();
+});
+
+test('a query with no text match returns no graph-only hits below the floor', async () => {
+  const { store } = await twoProjects();
+  // DEEP_SYMBOL is defined in src/server.ts past the head the index keeps: only the graph knows it.
+  const everything = recall(store, DEEP_SYMBOL, { record: false, graphOnlyFloor: 0, limit: 50 }).hits;
+  assert.ok(everything.length > 0 && everything.every((h) => h.bm25 === 0), JSON.stringify(everything));
+  const weak = everything.filter((h) => h.graph < GRAPH_ONLY_FLOOR);
+  assert.ok(weak.length > 0, 'the fixture has turns the graph reaches only weakly (the later re-reads of config.toml)');
+  const shown = recall(store, DEEP_SYMBOL, { record: false, limit: 50 }).hits;
+  assert.ok(shown.every((h) => h.graph >= GRAPH_ONLY_FLOOR), JSON.stringify(shown));
+  assert.deepEqual(shown.map((h) => h.turn), everything.filter((h) => h.graph >= GRAPH_ONLY_FLOOR).map((h) => h.turn));
+  // What is left is what the symbol is about: the read that defines it and the edit of its file.
+  assert.ok([3, 4].every((turn) => shown.some((h) => h.turn === turn)), JSON.stringify(shown));
+  assert.ok(shown.every((h) => h.sessionId === SHOP.session));
   store.close();
 });
 
