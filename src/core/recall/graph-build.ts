@@ -14,8 +14,9 @@
 //
 // Files and symbols are nodes within their project (project.ts): a file by its path within the
 // session's folder, so `README.md` of two projects is two nodes and the graph does not link
-// projects that merely share a file name. Tools, commands, errors, decisions and turns mean the
-// same everywhere (an error seen in two projects links them on purpose).
+// projects that merely share a file name. A turn is its session's, so its project's too (recall
+// and related keep to a project by it). Tools, commands, errors and decisions mean the same
+// everywhere (an error seen in two projects links them on purpose).
 import type { Database } from 'sql.js';
 import { commandFailed, decisions, errorKey, errorSignature, firstLine } from '../distill/extract';
 import { TOOL_OUTPUT_INDEX_CHARS } from '../store/migrations/recall';
@@ -37,8 +38,8 @@ export interface GraphEvent {
 }
 
 export type NodeType = 'file' | 'symbol' | 'tool' | 'command' | 'error' | 'decision' | 'turn';
-/** Node types whose name means something only within a project. */
-export const PROJECT_TYPES: ReadonlySet<NodeType> = new Set(['file', 'symbol']);
+/** Node types that belong to a project: files and symbols by name, turns by their session. */
+export const PROJECT_TYPES: ReadonlySet<NodeType> = new Set(['file', 'symbol', 'turn']);
 
 const READ_TOOLS = new Set(['Read', 'NotebookRead']);
 const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
@@ -55,7 +56,7 @@ export const turnNodeName = (session: number, turn: number) => `${session}:${tur
 /**
  * Graph writes for one batch of a session: node ids cached, edges summed in memory and written
  * once each, to graph_edges and (unless they hang off a turn, which names its session) to
- * graph_contrib. Files and symbols are the session's project's.
+ * graph_contrib. Files, symbols and turns are the session's project's.
  */
 class GraphWriter {
   private readonly nodes = new Map<string, number>();

@@ -13,7 +13,7 @@ import { nodesById, personalizedPageRank, type PageRankOptions } from './pageran
 import { projectOf } from './project';
 import { ensureRecorded, recordTouches, type HitLevel } from './recall';
 import { PROJECT_TYPES, type NodeType } from './graph-build';
-import { namedNodes, projectsNaming, seedWeights, sessionProjects, type ProjectScope } from './seeds';
+import { namedNodes, projectsNaming, seedWeights, type ProjectScope } from './seeds';
 
 export interface RelatedOptions extends PageRankOptions {
   budget?: number;
@@ -58,14 +58,9 @@ function relatedTo(store: Store, target: string, options: RelatedOptions): Relat
   const rank = personalizedPageRank(db, seeds, options);
   const nodes = nodesById(db, [...rank.keys()]);
   // What the walk reached in other projects is theirs (an error node is shared, its turns are not).
-  const turnSession = (name: string) => Number(name.slice(0, name.indexOf(':')));
-  const projects = sessionProjects(db, [...nodes.values()].filter((n) => n.type === 'turn').map((n) => turnSession(n.name)));
   const inScope = (id: number) => {
     const n = nodes.get(id);
-    if (!n) return false;
-    if (scope === null) return true;
-    if (n.type === 'turn') return scope.includes(projects.get(turnSession(n.name)) ?? '');
-    return !PROJECT_TYPES.has(n.type as NodeType) || scope.includes(n.project);
+    return n !== undefined && (scope === null || !PROJECT_TYPES.has(n.type as NodeType) || scope.includes(n.project));
   };
   const ranked = [...rank].filter(([id]) => inScope(id)).sort((a, b) => b[1] - a[1]);
   const limit = options.limit ?? 15;

@@ -8,15 +8,13 @@
 // and, for a plain word only, by its parts (`getUserName` → `user`). A path's parts are not looked
 // up: `hardhat.config.js` seeded every project's `config.toml` through `config`.
 import type { Database } from 'sql.js';
-import { all, num, statement, str, type Row } from '../store/rows';
+import { all, num, statement, str } from '../store/rows';
 import { nodeKey } from './graph-build';
 import { looksLikePath, pathInProject, projectOf } from './project';
 import { words } from './terms';
 
 export interface NamedNode {
   id: number;
-  type: string;
-  name: string;
   project: string;
   /** How strongly the query names it: the personalization weight of the seed (summed over words). */
   weight: number;
@@ -30,32 +28,48 @@ const PER_KEY = 20;
 /** Nodes one key brings across every project at most, when no project is chosen yet. */
 const PER_KEY_ANYWHERE = 200;
 
+type NodeRow = Omit<NamedNode, 'weight'>;
+
 /** Projects to look names up in: a list, or null for every project. */
 export type ProjectScope = readonly string[] | null;
 
-/** The nodes the query names within `scope`, strongest first. */
+/**
+ * The nodes the query names within `scope`, strongest first. Every lookup reads an index alone
+ * (id and project are in it): reading each matching row's name from the table made seeding twice
+ * as slow; names are read, by id, only to check a path's tail.
+ */
 export function namedNodes(db: Database, query: string, scope: ProjectScope): NamedNode[] {
   const found = new Map<number, NamedNode>();
   const inScope = (project: string) => scope === null || scope.includes(project);
-  const add = (row: Row, weight: number) => {
-    const id = num(row.id);
-    const known = found.get(id);
+  const add = (row: NodeRow, weight: number) => {
+    const known = found.get(row.id);
     if (known) known.weight += weight;
-    else found.set(id, { id, type: str(row.type), name: str(row.name), project: str(row.project), weight });
+    else found.set(row.id, { ...row, weight });
   };
-  const byName = statement(db, 'SELECT id, type, name, project FROM graph_nodes WHERE type = ? AND name = ?');
-  const byNameIn = statement(db, 'SELECT id, type, name, project FROM graph_nodes WHERE type = ? AND name = ? AND project = ?');
-  const byKey = statement(db, 'SELECT id, type, name, project FROM graph_nodes WHERE key = ? LIMIT ?');
-  const byKeyIn = statement(db, 'SELECT id, type, name, project FROM graph_nodes WHERE key = ? AND project = ? LIMIT ?');
-  const each = (stmt: typeof byName, params: (string | number)[], take: (row: Row) => void) => {
+  const byName = statement(db, 'SELECT id, project FROM graph_nodes WHERE type = ? AND name = ?');
+  const byNameIn = statement(db, 'SELECT id, project FROM graph_nodes WHERE type = ? AND name = ? AND project = ?');
+  const byKey = statement(db, 'SELECT id, project FROM graph_nodes WHERE key = ? LIMIT ?');
+  const byKeyIn = statement(db, 'SELECT id, project FROM graph_nodes WHERE key = ? AND project = ? LIMIT ?');
+  const typeAndName = statement(db, 'SELECT type, name FROM graph_nodes WHERE id = ?');
+  const each = (stmt: typeof byName, params: (string | number)[], take: (row: NodeRow) => void) => {
     stmt.bind(params);
-    while (stmt.step()) take(stmt.getAsObject());
+    while (stmt.step()) {
+      const [id, project] = stmt.get();
+      take({ id: num(id), project: str(project) });
+    }
     stmt.reset();
   };
   // Per project when the scope lists them (through the (key, project) index); across all, bounded, when not.
-  const keyed = (key: string, take: (row: Row) => void) => {
+  const keyed = (key: string, take: (row: NodeRow) => void) => {
     if (scope === null) each(byKey, [key, PER_KEY_ANYWHERE], take);
     else for (const project of scope) each(byKeyIn, [key, project, PER_KEY], take);
+  };
+  // A path's tail names a file whose path ends with it, at a segment: not a symbol, not another extension.
+  const endsWith = (tail: string) => (row: NodeRow) => {
+    const [type, name] = typeAndName.get([row.id]);
+    typeAndName.reset();
+    const lower = str(name).toLowerCase();
+    if (type === 'file' && (lower === tail || lower.endsWith('/' + tail))) add(row, TAIL);
   };
   let projects: string[] | undefined;
   try {
@@ -63,7 +77,8 @@ export function namedNodes(db: Database, query: string, scope: ProjectScope): Na
       const path = pathInProject(word, '');
       const pathLike = looksLikePath(word);
       // Whole: a file by its path (an absolute one also by its path within each project it is in), a symbol by its name.
-      each(byName, ['file', path], (row) => inScope(str(row.project)) && add(row, WHOLE));
+      const whole = (row: NodeRow) => inScope(row.project) && add(row, WHOLE);
+      each(byName, ['file', path], whole);
       if (path.startsWith('/') || /^[a-z]:\//.test(path)) {
         projects ??= knownProjects(db);
         for (const project of projects.filter(inScope)) {
@@ -71,21 +86,16 @@ export function namedNodes(db: Database, query: string, scope: ProjectScope): Na
           if (within !== path) each(byNameIn, ['file', within, project], (row) => add(row, WHOLE));
         }
       }
-      each(byName, ['symbol', word], (row) => inScope(str(row.project)) && add(row, WHOLE));
-      // Tail: files whose path ends with the word's (any extension for a bare word); symbols by name, any case.
+      each(byName, ['symbol', word], whole);
+      // Tail: files whose path ends with a path's (a bare word: a file by its base name, any
+      // extension, or a symbol by its name in any case).
       const key = nodeKey('file', path);
-      if (key && key.length >= 3) {
-        const tail = path.toLowerCase();
-        keyed(key, (row) => {
-          const name = str(row.name).toLowerCase();
-          if (str(row.type) === 'symbol' ? !pathLike : !pathLike || name === tail || name.endsWith('/' + tail)) add(row, TAIL);
-        });
-      }
+      if (key && key.length >= 3) keyed(key, pathLike ? endsWith(path.toLowerCase()) : (row) => add(row, TAIL));
       // Parts of a plain word.
       if (!pathLike) for (const part of words(word).filter((w) => w.length >= 3)) keyed(part, (row) => add(row, PART));
     }
   } finally {
-    for (const stmt of [byName, byNameIn, byKey, byKeyIn]) stmt.reset();
+    for (const stmt of [byName, byNameIn, byKey, byKeyIn, typeAndName]) stmt.reset();
   }
   return [...found.values()].sort((a, b) => b.weight - a.weight || a.id - b.id);
 }
@@ -128,11 +138,22 @@ export function projectsOfSessions(db: Database, sessions: readonly number[]): s
   return [...new Set(sessionProjects(db, sessions).values())];
 }
 
-/** Session key → its project, for these sessions (one query). */
+/**
+ * Session key → its project, for these sessions. A lookup per session through one kept statement
+ * (an IN list of each length would be a statement of its own in the statement cache).
+ */
 export function sessionProjects(db: Database, sessions: readonly number[]): Map<number, string> {
-  const keys = [...new Set(sessions)];
   const out = new Map<number, string>();
-  if (keys.length === 0) return out;
-  for (const r of all(db, `SELECT key, cwd FROM sessions WHERE key IN (${keys.map(() => '?').join(',')})`, keys)) out.set(num(r.key), projectOf(str(r.cwd)));
+  const cwdOf = statement(db, 'SELECT cwd FROM sessions WHERE key = ?');
+  try {
+    for (const key of sessions) {
+      if (out.has(key)) continue;
+      cwdOf.bind([key]);
+      out.set(key, cwdOf.step() ? projectOf(str(cwdOf.get()[0])) : '');
+      cwdOf.reset();
+    }
+  } finally {
+    cwdOf.reset();
+  }
   return out;
 }

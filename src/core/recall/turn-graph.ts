@@ -5,7 +5,7 @@ import type { Database } from 'sql.js';
 import { all, num, str } from '../store/rows';
 import { turnNodeName } from './graph-build';
 import { personalizedPageRank, type PageRankOptions } from './pagerank';
-import { namedNodes, projectsNaming, projectsOfSessions, seedWeights, sessionProjects, type ProjectScope } from './seeds';
+import { namedNodes, projectsNaming, projectsOfSessions, seedWeights, type ProjectScope } from './seeds';
 
 /** What the graph needs of a text hit: where it is and how well it matched. */
 export interface TextHit {
@@ -76,18 +76,20 @@ function rankedTurns(db: Database, seeds: Map<number, number>, session: number |
   // Only the turns among the ranked nodes are read back.
   const ids = rank.map(([id]) => id);
   const names = new Map<number, string>();
+  const projects = new Map<number, string>();
   if (ids.length > 0) {
     // `+type`: look the ids up by rowid, not every turn node up through the (type, name) index.
-    for (const row of all(db, `SELECT id, name FROM graph_nodes WHERE id IN (${ids.map(() => '?').join(',')}) AND +type = 'turn'`, ids)) names.set(num(row.id), str(row.name));
+    for (const row of all(db, `SELECT id, name, project FROM graph_nodes WHERE id IN (${ids.map(() => '?').join(',')}) AND +type = 'turn'`, ids)) {
+      names.set(num(row.id), str(row.name));
+      projects.set(num(row.id), str(row.project));
+    }
   }
-  const sessionOf = (name: string) => Number(name.slice(0, name.indexOf(':')));
-  const projects = session === null && scope !== null ? sessionProjects(db, [...names.values()].map(sessionOf)) : undefined;
   const out = new Map<string, number>();
   for (const [id, score] of rank) {
     const name = names.get(id);
     if (name === undefined) continue;
-    if (session !== null && sessionOf(name) !== session) continue;
-    if (projects && !scope!.includes(projects.get(sessionOf(name)) ?? '')) continue;
+    if (session !== null && Number(name.slice(0, name.indexOf(':'))) !== session) continue;
+    if (session === null && scope !== null && !scope.includes(projects.get(id)!)) continue;
     out.set(name, score);
   }
   return out;

@@ -17,8 +17,9 @@ export const GRAPH_PROJECTS_MIGRATION: Migration = {
   up(db) {
     db.run(`
       DROP TABLE graph_nodes;
-      -- project: the folder a file's or symbol's name is within (its session's cwd, normalized);
-      -- '' for nodes that mean the same in every project (tools, commands, errors, decisions, turns).
+      -- project: the folder a file's or symbol's name is within, or a turn's session works in (the
+      -- session's cwd, normalized); '' for nodes that mean the same in every project (tools,
+      -- commands, errors, decisions).
       CREATE TABLE graph_nodes (
         id INTEGER PRIMARY KEY,
         type TEXT NOT NULL,
