@@ -38,8 +38,10 @@ Commands:
                            handle, session, turn, level, score, snippet; --budget expands
                            the best to their verbatim originals until N tokens are used
   recall --handle e512     one original in full (what a placeholder points to)
-  related <file|symbol|text> [--budget N]
-                           what the semantic graph connects to it, and the turns about it
+  related <file|symbol|text> [--session S] [--budget N]
+                           what the semantic graph connects to it, and the turns about it,
+                           within one project: the session's, else the one where the name
+                           occurs (the others are named; --all-projects walks them all)
   gc [--dry-run]           forget digests not recalled for --forget-after days (archive them,
                            keep one line) and prune archived ones older than --retention days
   help                     this text
@@ -64,7 +66,9 @@ Options:
   --distill                read: first let the model rewrite the R2 digests and R3 context
                            (checked; the extractive unit stays when a check fails)
   --resume RUN             read: continue a cancelled or failed read (same --window, --question)
-  --session S              recall: only this session
+  --session S              recall: only this session; related: look up in its project
+  --all-projects           recall, related: file and symbol names seed the graph in every
+                           project (default: the session's, or the one where they occur)
   --handle eN|uN           recall: print one original in full
   --limit N                recall, related: how many hits (default 10 / 15)
   --restart P              recall, related: PageRank restart probability (default 0.25)
@@ -102,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       distill: { type: 'boolean', default: false },
       resume: { type: 'string' },
       session: { type: 'string' },
+      'all-projects': { type: 'boolean', default: false },
       handle: { type: 'string' },
       limit: { type: 'string' },
       restart: { type: 'string' },
@@ -160,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
       const recallArgs = {
         json: globals.json,
         ...(values.session ? { session: values.session } : {}),
+        allProjects: values['all-projects'] === true,
         ...(values.budget !== undefined ? { budget: parseBudget(values.budget) } : {}),
         ...(values.limit !== undefined ? { limit: parseLimit(values.limit) } : {}),
         ...(values.restart !== undefined ? { restart: parseRestart(values.restart)! } : {}),
@@ -174,9 +180,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'related': {
       const target = rest.join(' ');
-      if (target.trim() === '') throw new UsageError('usage: loupe related <file|symbol|text> [--budget N]');
+      if (target.trim() === '') throw new UsageError('usage: loupe related <file|symbol|text> [--session S] [--budget N]');
       const relatedArgs = {
         json: globals.json,
+        ...(values.session ? { session: values.session } : {}),
+        allProjects: values['all-projects'] === true,
         ...(values.budget !== undefined ? { budget: parseBudget(values.budget) } : {}),
         ...(values.limit !== undefined ? { limit: parseLimit(values.limit) } : {}),
         ...(values.restart !== undefined ? { restart: parseRestart(values.restart)! } : {}),
@@ -372,11 +380,29 @@ function statsCommand(store: Store, ref: string, globals: Globals): number {
   return 0;
 }
 
+/**
+ * Whether the reader of our output went away (`loupe show … | head -1`). Writing to a pipe whose
+ * reader closed fails with EPIPE, reported as an 'error' event on the stream; unhandled, it crashed
+ * the CLI with a stack trace and status 1 after the reader had all it wanted. That is not a failure
+ * of the command: from then on its output is dropped (a destroyed stream discards writes), its work
+ * finishes (a save, the writer lock), and it ends quietly with status 0. Once here, for every
+ * command; stderr too (`2>&1 | head`).
+ */
+let readerGone = false;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    readerGone = true;
+    process.exitCode = 0;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = readerGone ? 0 : code;
   },
   (err: unknown) => {
+    // A real failure is still reported, reader or not.
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`loupe: ${message}\n`);
     process.exitCode = err instanceof UsageError || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1;

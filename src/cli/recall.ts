@@ -9,6 +9,7 @@ import { formatInt, oneLine } from './format';
 export interface RecallArgs {
   json: boolean;
   session?: string;
+  allProjects?: boolean;
   budget?: number;
   limit?: number;
   restart?: number;
@@ -18,6 +19,7 @@ export interface RecallArgs {
 export function recallCommand(store: Store, query: string, args: RecallArgs): number {
   const result = recall(store, query, {
     ...(args.session ? { session: args.session } : {}),
+    ...(args.allProjects ? { allProjects: true } : {}),
     ...(args.budget !== undefined ? { budget: args.budget } : {}),
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args.restart !== undefined ? { restart: args.restart } : {}),
@@ -56,6 +58,8 @@ export function handleCommand(store: Store, handle: string): number {
 
 export function relatedCommand(store: Store, target: string, args: RecallArgs): number {
   const result = related(store, target, {
+    ...(args.session ? { session: args.session } : {}),
+    ...(args.allProjects ? { allProjects: true } : {}),
     ...(args.budget !== undefined ? { budget: args.budget } : {}),
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args.restart !== undefined ? { restart: args.restart } : {}),
@@ -65,16 +69,28 @@ export function relatedCommand(store: Store, target: string, args: RecallArgs): 
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return result.seeds.length > 0 ? 0 : 1;
   }
+  const elsewhere = result.otherProjects.length > 0 ? `; also named in ${result.otherProjects.map(projectName).join(', ')} (--all-projects)` : '';
   if (result.seeds.length === 0) {
-    process.stderr.write(`loupe: the graph has no file, symbol or error matching "${target}"\n`);
+    const where = result.projects?.length === 1 ? ` in ${result.projects[0]}` : '';
+    process.stderr.write(`loupe: the graph has no file or symbol matching "${target}"${where}${elsewhere}\n`);
     return 1;
   }
-  process.stdout.write(`related to ${result.seeds.map((s) => `${s.type} ${s.name}`).join(', ')}:\n`);
-  for (const n of result.nodes) process.stdout.write(`  ${n.score.toFixed(4)}  ${n.type.padEnd(8)} ${oneLine(n.name, 100)}\n`);
+  // Names are within their project: say which, once when there is one, beside each name when several.
+  const projects = new Set(result.seeds.map((s) => s.project));
+  const home = projects.size === 1 ? result.seeds[0]!.project : undefined;
+  const named = (n: { name: string; project: string }) => (n.project === '' || n.project === home ? n.name : `${n.name} (${projectName(n.project)})`);
+  const header = `related to ${result.seeds.map((s) => `${s.type} ${named(s)}`).join(', ')}`;
+  process.stdout.write(`${header}${home ? ` in ${home}` : ''}${elsewhere}:\n`);
+  for (const n of result.nodes) process.stdout.write(`  ${n.score.toFixed(4)}  ${n.type.padEnd(8)} ${oneLine(named(n), 100)}\n`);
   for (const t of result.turns) {
     process.stdout.write(`\n--- ${t.handle} · ${t.sessionId.slice(0, 8)} turn ${t.turn} ${t.level} · ${t.score.toFixed(4)} ---\n${t.text.trimEnd()}\n`);
   }
   return 0;
+}
+
+/** A project by its folder's last name (`polydot` for c:/Users/yyash/Coding/polydot). */
+function projectName(project: string): string {
+  return project.split('/').filter(Boolean).pop() ?? project;
 }
 
 export interface GcArgs {

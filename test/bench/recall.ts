@@ -7,7 +7,8 @@
 import type { Database } from 'sql.js';
 import { graphEvents, type GraphEvent } from '../../src/core/recall/graph-build';
 import { personalizedPageRank } from '../../src/core/recall/pagerank';
-import { queryNodes, recall } from '../../src/core/recall/recall';
+import { recall } from '../../src/core/recall/recall';
+import { namedNodes, seedWeights } from '../../src/core/recall/seeds';
 import { loadSymbolParsers } from '../../src/core/recall/symbols';
 import { recordEvents } from '../../src/core/recall/write';
 import { openStore, type Store } from '../../src/core/store/store';
@@ -16,6 +17,8 @@ import { Rng } from '../fixtures/generate/prng';
 import type { BenchRow } from './row';
 
 const EVENTS_PER_SESSION = 2000;
+/** Every generated session's working folder. */
+const PROJECT = '/home/dev/project';
 const EVENTS_PER_TURN = 20;
 
 const WORDS = (
@@ -100,7 +103,7 @@ async function generate(totalEvents: number): Promise<Generated & { store: Store
   for (let s = 1; s <= sessions; s++) {
     const graphed: GraphEvent[] = [];
     store.write(() => {
-      db.run("INSERT INTO sessions (key, id, source, cwd) VALUES (?, ?, 'bench', '/home/dev/project')", [s, `bench-${s}`]);
+      db.run("INSERT INTO sessions (key, id, source, cwd) VALUES (?, ?, 'bench', ?)", [s, `bench-${s}`, PROJECT]);
       db.run('INSERT INTO files (id, path, session) VALUES (?, ?, ?)', [s, `/bench/${s}.jsonl`, s]);
       const insert = db.prepare(
         `INSERT INTO events (id, session, seq, turn, ts, kind, role, text, text_length, tool_name, is_error, paths, meta, parent_id, file_id, src_offset, src_length, src_line)
@@ -130,7 +133,7 @@ async function generate(totalEvents: number): Promise<Generated & { store: Store
           const r = rng.next();
           tool = r < 0.45 ? 'Read' : r < 0.7 ? 'Edit' : 'Bash';
           callPath = vocab.path(rng);
-          paths = tool === 'Bash' ? [] : [`/home/dev/project/${callPath}`];
+          paths = tool === 'Bash' ? [] : [`${PROJECT}/${callPath}`];
           if (tool === 'Bash') meta = { input: { command: rng.next() < 0.5 ? 'npm test' : `node scripts/${PARTS[rng.int(0, PARTS.length - 1)]}.js` } };
           text = tool === 'Bash' ? `Bash: ${(meta.input as { command: string }).command}` : `${tool}: ${callPath}`;
           callId = id;
@@ -139,7 +142,7 @@ async function generate(totalEvents: number): Promise<Generated & { store: Store
           kind = 'tool_result';
           tool = callTool;
           parent = callId;
-          paths = callTool === 'Bash' ? [] : [`/home/dev/project/${callPath}`];
+          paths = callTool === 'Bash' ? [] : [`${PROJECT}/${callPath}`];
           isError = callTool === 'Bash' && rng.next() < 0.2;
           text = isError
             ? `${ERRORS[rng.int(0, ERRORS.length - 1)]}: cannot ${PARTS[rng.int(0, PARTS.length - 1)]} ${vocab.identifier(rng)}\n    at ${vocab.identifier(rng)} (${vocab.path(rng)}:${rng.int(1, 400)}:${rng.int(1, 80)})`
@@ -213,7 +216,7 @@ export async function benchRecall(rows: BenchRow[]): Promise<void> {
   }
   const pagerank: number[] = [];
   for (const q of measured) {
-    const seeds = queryNodes(g.db, q);
+    const seeds = seedWeights(namedNodes(g.db, q, [PROJECT]));
     const t = performance.now();
     personalizedPageRank(g.db, seeds);
     pagerank.push(performance.now() - t);
@@ -234,7 +237,7 @@ export async function benchRecall(rows: BenchRow[]): Promise<void> {
   let graphed = 0;
   const t = performance.now();
   for (const [i, events] of g.sample.entries()) {
-    graphEvents(g.db, 100_000 + i, events, (p) => p);
+    graphEvents(g.db, 100_000 + i, events, PROJECT);
     graphed += events.length;
   }
   const graphMs = performance.now() - t;

@@ -11,10 +11,17 @@
 // byte 0, a rewind) is marked stale by triggers (migration 8); its next graph build takes its
 // shares back out and graphs all its events again, so a re-read leaves the graph a first read
 // would have made, rather than counting the old events twice.
+//
+// Files and symbols are nodes within their project (project.ts): a file by its path within the
+// session's folder, so `README.md` of two projects is two nodes and the graph does not link
+// projects that merely share a file name. A turn is its session's, so its project's too (recall
+// and related keep to a project by it). Tools, commands, errors and decisions mean the same
+// everywhere (an error seen in two projects links them on purpose).
 import type { Database } from 'sql.js';
 import { commandFailed, decisions, errorKey, errorSignature, firstLine } from '../distill/extract';
 import { TOOL_OUTPUT_INDEX_CHARS } from '../store/migrations/recall';
 import { all, json, num, one, optStr, str, type Row } from '../store/rows';
+import { pathInProject } from './project';
 import { MAX_PARSE_CHARS, symbolsOfRead } from './symbols';
 
 export interface GraphEvent {
@@ -31,6 +38,8 @@ export interface GraphEvent {
 }
 
 export type NodeType = 'file' | 'symbol' | 'tool' | 'command' | 'error' | 'decision' | 'turn';
+/** Node types that belong to a project: files and symbols by name, turns by their session. */
+export const PROJECT_TYPES: ReadonlySet<NodeType> = new Set(['file', 'symbol', 'turn']);
 
 const READ_TOOLS = new Set(['Read', 'NotebookRead']);
 const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
@@ -45,8 +54,9 @@ const HEAD_CHARS = TOOL_OUTPUT_INDEX_CHARS;
 export const turnNodeName = (session: number, turn: number) => `${session}:${turn}`;
 
 /**
- * Graph writes for one batch: node ids cached, edges summed in memory and written once each, to
- * graph_edges and (unless they hang off a turn, which names its session) to graph_contrib.
+ * Graph writes for one batch of a session: node ids cached, edges summed in memory and written
+ * once each, to graph_edges and (unless they hang off a turn, which names its session) to
+ * graph_contrib. Files, symbols and turns are the session's project's.
  */
 class GraphWriter {
   private readonly nodes = new Map<string, number>();
@@ -56,15 +66,19 @@ class GraphWriter {
   constructor(
     private readonly db: Database,
     private readonly session: number,
+    private readonly project: string,
   ) {
-    this.insertNode = db.prepare('INSERT OR IGNORE INTO graph_nodes (type, name, key) VALUES (?, ?, ?)');
+    this.insertNode = db.prepare('INSERT OR IGNORE INTO graph_nodes (type, name, project, key) VALUES (?, ?, ?, ?)');
   }
-  node(type: NodeType, name: string): number {
+  /** A node's id; a file is named by its path within the project (`path` as the transcript wrote it). */
+  node(type: NodeType, nameOrPath: string): number {
+    const project = PROJECT_TYPES.has(type) ? this.project : '';
+    const name = type === 'file' ? pathInProject(nameOrPath, project) : nameOrPath;
     const key = `${type}\u0000${name}`;
     let id = this.nodes.get(key);
     if (id === undefined) {
-      this.insertNode.run([type, name, nodeKey(type, name)]);
-      id = num(one(this.db, 'SELECT id FROM graph_nodes WHERE type = ? AND name = ?', [type, name])?.id);
+      this.insertNode.run([type, name, project, nodeKey(type, name)]);
+      id = num(one(this.db, 'SELECT id FROM graph_nodes WHERE type = ? AND name = ? AND project = ?', [type, name, project])?.id);
       this.nodes.set(key, id);
       if (type === 'turn') this.turns.add(id);
     }
@@ -107,17 +121,18 @@ class GraphWriter {
 }
 
 /**
- * Adds the batch's events to the graph. `short` makes a path relative to the session's folder.
- * A stale session (its events were rewritten since it was graphed) is graphed again whole.
+ * Adds the batch's events to the graph, their files and symbols within `project` (the session's
+ * folder: projectOf(cwd)). A stale session (its events were rewritten since it was graphed) is
+ * graphed again whole.
  */
-export function graphEvents(db: Database, session: number, events: readonly GraphEvent[], short: (path: string) => string): void {
+export function graphEvents(db: Database, session: number, events: readonly GraphEvent[], project: string): void {
   if (one(db, 'SELECT 1 FROM graph_stale WHERE session = ?', [session])) {
     forgetSessionGraph(db, session);
     // Up to the batch's end: a catch-up that goes a step at a time graphs the rest with the next steps.
     events = sessionGraphEvents(db, session, events.at(-1)?.id);
     db.run('DELETE FROM graph_stale WHERE session = ?', [session]);
   }
-  buildGraph(db, session, events, short);
+  buildGraph(db, session, events, project);
 }
 
 /**
@@ -190,8 +205,8 @@ function sessionGraphEvents(db: Database, session: number, lastId = Number.MAX_S
   return all(db, `SELECT ${GRAPH_EVENT_COLUMNS} FROM events WHERE session = ? AND id <= ? ORDER BY id`, [session, lastId]).map(graphEventOf);
 }
 
-function buildGraph(db: Database, session: number, events: readonly GraphEvent[], short: (path: string) => string): void {
-  const g = new GraphWriter(db, session);
+function buildGraph(db: Database, session: number, events: readonly GraphEvent[], project: string): void {
+  const g = new GraphWriter(db, session, project);
   const callPaths = new Map<number, { paths: string[]; command: string | null }>();
   const latestRead = db.prepare(
     `INSERT INTO recall_latest_read (session, node, event_id) VALUES (?, ?, ?)
@@ -231,7 +246,7 @@ function buildGraph(db: Database, session: number, events: readonly GraphEvent[]
       }
       const at = ev.ts;
       if (at) turnAt = at;
-      const fileNode = (p: string) => g.node('file', short(p));
+      const fileNode = (p: string) => g.node('file', p);
       if (ev.kind === 'tool_call') {
         const tool = ev.toolName ?? 'tool';
         g.edge(turnNode, g.node('tool', tool), 'uses', at);
@@ -291,9 +306,12 @@ function buildGraph(db: Database, session: number, events: readonly GraphEvent[]
   }
 }
 
-/** The lookup key of a node (see graph_nodes.key): files by base name, symbols by name. */
+/**
+ * The lookup key of a node (see graph_nodes.key): files by base name without its extension (a
+ * dotfile by its whole name: `.gitignore`), symbols by name.
+ */
 export function nodeKey(type: NodeType, name: string): string | null {
-  if (type === 'file') return (name.split('/').pop() ?? name).replace(/\.[^.]*$/, '').toLowerCase();
+  if (type === 'file') return (name.split(/[/\\]/).pop() ?? name).replace(/(.)\.[^.]*$/, '$1').toLowerCase();
   if (type === 'symbol') return name.toLowerCase();
   return null;
 }

@@ -4,13 +4,15 @@
 //
 // The graph is one for all sessions: a session owns its turn nodes ("<session key>:<turn>"), and
 // an entity belongs to the session when one of those turns reaches it (or, one step further, when
-// the text such an entity holds names it). Edges between two of the
-// session's entities (co-changed, fixed-by, mentions, defines) are shared with other sessions:
-// they still say the two are related, so they are drawn.
+// the text such an entity holds names it, within the session's project: an error seen in two
+// projects names each one's files). Edges between two of the session's entities (co-changed,
+// fixed-by, mentions, defines) are shared with other sessions of its project: they still say the
+// two are related, so they are drawn.
 import type { Database } from 'sql.js';
 import { num, str } from '../store/rows';
 import type { Store } from '../store/store';
-import type { NodeType } from './graph-build';
+import { PROJECT_TYPES, type NodeType } from './graph-build';
+import { projectOf } from './project';
 import { ensureRecorded } from './recall';
 
 /** What the view draws: every type but tools. */
@@ -71,6 +73,7 @@ export function sessionGraph(store: Store, sessionId: string, options: GraphView
 }
 
 function graphOfSession(db: Database, session: number, options: GraphViewOptions): SessionGraph {
+  const project = projectOf(str(db.exec('SELECT cwd FROM sessions WHERE key = ?', [session])[0]?.values[0]?.[0] ?? ''));
   const limit = options.limit ?? DEFAULT_GRAPH_LIMIT;
   const turnLimit = options.turnLimit ?? DEFAULT_TURN_LIMIT;
   const turnNodes = sessionTurns(db, session);
@@ -78,14 +81,14 @@ function graphOfSession(db: Database, session: number, options: GraphViewOptions
   // Every edge of the session's graph, once: turn → entity, then entity → entity.
   const edges: ViewEdge[] = [];
   const fromNode = db.prepare(
-    `SELECT e.dst, e.kind, e.weight, n.type, n.name FROM graph_edges e JOIN graph_nodes n ON n.id = e.dst WHERE e.src = ?`,
+    `SELECT e.dst, e.kind, e.weight, n.type, n.name, n.project FROM graph_edges e JOIN graph_nodes n ON n.id = e.dst WHERE e.src = ?`,
   );
-  const out = (src: number): { dst: number; kind: string; weight: number; type: NodeType; name: string }[] => {
+  const out = (src: number): { dst: number; kind: string; weight: number; type: NodeType; name: string; project: string }[] => {
     const rows = [];
     fromNode.bind([src]);
     while (fromNode.step()) {
-      const [dst, kind, weight, type, name] = fromNode.get();
-      rows.push({ dst: Number(dst), kind: String(kind), weight: Number(weight), type: String(type) as NodeType, name: String(name) });
+      const [dst, kind, weight, type, name, nodeProject] = fromNode.get();
+      rows.push({ dst: Number(dst), kind: String(kind), weight: Number(weight), type: String(type) as NodeType, name: String(name), project: String(nodeProject) });
     }
     fromNode.reset();
     return rows;
@@ -113,7 +116,7 @@ function graphOfSession(db: Database, session: number, options: GraphViewOptions
     const touched = new Set(entities.keys());
     for (const c of direct) {
       for (const e of out(c.id)) {
-        const named = REACHED_THROUGH[e.kind] === e.type && !touched.has(e.dst);
+        const named = REACHED_THROUGH[e.kind] === e.type && !touched.has(e.dst) && (!PROJECT_TYPES.has(e.type) || e.project === project);
         const other = named ? entity(e.dst, e.type as ViewNodeType, e.name) : entities.get(e.dst);
         if (!other) continue;
         if (named) for (const t of c.turns) other.turns.add(t);

@@ -128,14 +128,16 @@ export interface GraphNode {
   id: number;
   type: string;
   name: string;
+  /** The project a file's or symbol's name is within ('' for other types). */
+  project: string;
 }
 
 export function nodesById(db: Database, ids: number[]): Map<number, GraphNode> {
   const out = new Map<number, GraphNode>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    for (const row of all(db, `SELECT id, type, name FROM graph_nodes WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)) {
-      out.set(num(row.id), { id: num(row.id), type: str(row.type), name: str(row.name) });
+    for (const row of all(db, `SELECT id, type, name, project FROM graph_nodes WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)) {
+      out.set(num(row.id), { id: num(row.id), type: str(row.type), name: str(row.name), project: str(row.project) });
     }
   }
   return out;

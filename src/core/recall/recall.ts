@@ -5,12 +5,12 @@
 import type { Database } from 'sql.js';
 import { verbatimText } from '../source';
 import { UNIT_DOCID_BASE } from '../store/migrations/recall';
-import { all, num, one, scalar, statement, str } from '../store/rows';
+import { all, num, one, scalar, str } from '../store/rows';
 import type { Store } from '../store/store';
 import { countExact } from '../tokens/count';
-import { nodeKey, turnNodeName } from './graph-build';
-import { personalizedPageRank, type PageRankOptions } from './pagerank';
+import type { PageRankOptions } from './pagerank';
 import { buildMatch, camelParts, words } from './terms';
+import { turnGraphScores } from './turn-graph';
 import { recordAll, recordingBehind } from './write';
 
 export type HitLevel = 'R0' | 'R2' | 'R3' | 'R4';
@@ -37,11 +37,19 @@ export interface RecallOptions extends PageRankOptions {
   budget?: number;
   /** How much the graph score counts beside BM25 (both normalized to 0..1); 0 = BM25 alone. */
   graphWeight?: number;
+  /** Turns with no text match are shown from this graph score on (a share of the best turn's; default GRAPH_ONLY_FLOOR). */
+  graphOnlyFloor?: number;
   /** Record the touch times (default true). */
   record?: boolean;
   /** Only hits in turns fromTurn..toTurn (inclusive) of the session. */
   fromTurn?: number;
   toTurn?: number;
+  /**
+   * Files and symbols the query names seed the graph in every project. By default only in the
+   * session's project, or (no session) in the projects of the best text hits, else in the project
+   * where the names occur (see graphScope).
+   */
+  allProjects?: boolean;
 }
 
 export interface Expanded {
@@ -63,9 +71,17 @@ export const DEFAULT_GRAPH_WEIGHT = 0.5;
 const CANDIDATES = 100;
 /** Matches scored per query at most (see matchRows). */
 const SCORED = 1000;
-const SEED_HITS = 10;
-/** The best-ranked graph nodes looked at for turn scores. */
-const GRAPH_NODES = 150;
+/**
+ * A turn found only through the graph (no text match) is shown when its graph score is at least
+ * this share of the best turn's. Measured on the 11-session corpus (242 queries: file and symbol
+ * names, prompt words and pairs of them; 389 such turns made their top 10 without a floor): the
+ * share's median was 0.015, p75 0.037, p90 0.10; the turns issue 12 reported as noise scored
+ * 0.004-0.013 (a share of 0.008-0.026), while the link the graph is for (a file edited because of an
+ * error thrown in the file the query names: test/unit/recall/fixture.ts) scores 0.15-0.20. A
+ * twentieth keeps that link with 3x to spare and drops the noise with 2x; a fifth of the corpus'
+ * graph-only turns pass, and 53 of the 111 queries that had one still have one.
+ */
+export const GRAPH_ONLY_FLOOR = 0.05;
 /** A hit's text is read this far for its snippet. */
 const SNIPPET_SOURCE_CHARS = 20_000;
 
@@ -117,7 +133,7 @@ function rankAndExpand(store: Store, query: string, options: RecallOptions): Omi
 
   const maxBm25 = Math.max(0, ...candidates.map((c) => c.bm25));
   const graphWeight = options.graphWeight ?? DEFAULT_GRAPH_WEIGHT;
-  const turnScores = graphWeight > 0 ? turnGraphScores(db, graphSeeds(db, query, candidates, maxBm25), sessionKey, options) : new Map<string, number>();
+  const turnScores = graphWeight > 0 ? turnGraphScores(db, query, candidates, sessionKey, options) : new Map<string, number>();
   const maxGraph = Math.max(0, ...turnScores.values());
 
   const scored: { c: Candidate; score: number; graph: number }[] = [];
@@ -134,7 +150,10 @@ function rankAndExpand(store: Store, query: string, options: RecallOptions): Omi
   // Turns reached only through the graph, shown by their digest, else their prompt: looked up only
   // for those that would make the list (above the limit-th text hit).
   const bar = scored.length >= limit ? scored[limit - 1]!.score : Number.NEGATIVE_INFINITY;
-  const graphOnly = [...turnScores].filter(([turnKey, s]) => s > 0 && !seenTurns.has(turnKey) && inRange(Number(turnKey.split(':')[1]))).sort((a, b) => b[1] - a[1]);
+  const floor = (options.graphOnlyFloor ?? GRAPH_ONLY_FLOOR) * maxGraph;
+  const graphOnly = [...turnScores]
+    .filter(([turnKey, s]) => s > 0 && s >= floor && !seenTurns.has(turnKey) && inRange(Number(turnKey.split(':')[1])))
+    .sort((a, b) => b[1] - a[1]);
   let added = 0;
   for (const [turnKey, s] of graphOnly) {
     const score = (graphWeight * s) / maxGraph;
@@ -254,72 +273,6 @@ function matchRows(db: Database, match: string, session: number | null, [fromTur
 
 function levelName(level: number): HitLevel {
   return level === 3 ? 'R3' : level === 4 ? 'R4' : 'R2';
-}
-
-/** Graph nodes the query names: files by path or base name, symbols by name (all through indexes). */
-export function queryNodes(db: Database, query: string): Map<number, number> {
-  const seeds = new Map<number, number>();
-  const add = (id: number, w: number) => seeds.set(id, (seeds.get(id) ?? 0) + w);
-  const byName = statement(db, "SELECT id FROM graph_nodes WHERE type IN ('file', 'symbol') AND name = ?");
-  const byKey = statement(db, 'SELECT id FROM graph_nodes WHERE key = ? LIMIT 20');
-  const each = (stmt: typeof byName, value: string, w: number) => {
-    stmt.bind([value]);
-    while (stmt.step()) add(num(stmt.get()[0]), w);
-    stmt.reset();
-  };
-  try {
-    for (const word of query.split(/\s+/).filter((w) => w.length >= 2)) {
-      each(byName, word, 2);
-      const key = nodeKey('file', word);
-      if (key && key.length >= 3) each(byKey, key, 1);
-    }
-    for (const w of words(query).filter((w) => w.length >= 3)) each(byKey, w, 0.5);
-  } finally {
-    byName.reset();
-    byKey.reset();
-  }
-  return seeds;
-}
-
-/** The graph's seeds: the query's nodes and the turns of the best text hits (by their share of the best BM25). */
-function graphSeeds(db: Database, query: string, candidates: Candidate[], maxBm25: number): Map<number, number> {
-  const seeds = queryNodes(db, query);
-  const best = candidates.slice(0, SEED_HITS);
-  const turnNodes = turnNodeIds(db, best.map((c) => turnNodeName(c.session, c.turn)));
-  for (const c of best) {
-    const id = turnNodes.get(turnNodeName(c.session, c.turn));
-    if (id !== undefined) seeds.set(id, (seeds.get(id) ?? 0) + c.bm25 / (maxBm25 || 1));
-  }
-  return seeds;
-}
-
-/** Turn node name → id, for the names that have a node (one query). */
-function turnNodeIds(db: Database, names: string[]): Map<string, number> {
-  const out = new Map<string, number>();
-  if (names.length === 0) return out;
-  const rows = all(db, `SELECT id, name FROM graph_nodes WHERE type = 'turn' AND name IN (${names.map(() => '?').join(',')})`, names);
-  for (const row of rows) out.set(str(row.name), num(row.id));
-  return out;
-}
-
-/** "<session key>:<turn>" → PageRank score of the turn's node. */
-function turnGraphScores(db: Database, seeds: Map<number, number>, session: number | null, options: PageRankOptions): Map<string, number> {
-  const rank = [...personalizedPageRank(db, seeds, options)].sort((a, b) => b[1] - a[1]).slice(0, GRAPH_NODES);
-  // Only the turns among the ranked nodes are read back.
-  const ids = rank.map(([id]) => id);
-  const names = new Map<number, string>();
-  if (ids.length > 0) {
-    // `+type`: look the ids up by rowid, not every turn node up through the (type, name) index.
-    for (const row of all(db, `SELECT id, name FROM graph_nodes WHERE id IN (${ids.map(() => '?').join(',')}) AND +type = 'turn'`, ids)) names.set(num(row.id), str(row.name));
-  }
-  const out = new Map<string, number>();
-  for (const [id, score] of rank) {
-    const name = names.get(id);
-    if (name === undefined) continue;
-    if (session !== null && !name.startsWith(`${session}:`)) continue;
-    out.set(name, score);
-  }
-  return out;
 }
 
 function turnRepresentative(db: Database, session: number, turn: number): Candidate | null {

@@ -1,21 +1,45 @@
 // `loupe related <file|symbol|text>`: what the graph connects to a file, a symbol or a text, and
 // the turns about it packed into a token budget, best first.
+//
+// A name is looked up within one project (files and symbols are nodes within their project): the
+// session's, when one is given; else the project where the name occurs, the one it names most
+// strongly or, in a tie, the one worked in last (the others are listed, not walked), and what the
+// walk reaches in another project (through an error both hit) is left out. `allProjects` looks it
+// up, and shows what it reaches, everywhere.
 import { all, num } from '../store/rows';
 import type { Store } from '../store/store';
 import { countExact } from '../tokens/count';
 import { nodesById, personalizedPageRank, type PageRankOptions } from './pagerank';
-import { ensureRecorded, queryNodes, recordTouches, type HitLevel } from './recall';
+import { projectOf } from './project';
+import { ensureRecorded, recordTouches, type HitLevel } from './recall';
+import { PROJECT_TYPES, type NodeType } from './graph-build';
+import { namedNodes, projectsNaming, seedWeights, type ProjectScope } from './seeds';
 
 export interface RelatedOptions extends PageRankOptions {
   budget?: number;
   limit?: number;
   record?: boolean;
+  /** Look the target up in this session's project (an id, prefix or `latest`). */
+  session?: string;
+  /** Look the target up in every project. */
+  allProjects?: boolean;
+}
+
+export interface RelatedNode {
+  type: string;
+  name: string;
+  /** The project a file's or symbol's name is within ('' for other types). */
+  project: string;
 }
 
 export interface RelatedResult {
   target: string;
-  seeds: { type: string; name: string }[];
-  nodes: { type: string; name: string; score: number }[];
+  /** The projects the target was looked up in (null: every project). */
+  projects: string[] | null;
+  /** Other projects where the target names something, not walked (see allProjects). */
+  otherProjects: string[];
+  seeds: RelatedNode[];
+  nodes: (RelatedNode & { score: number })[];
   turns: { sessionId: string; turn: number; score: number; handle: string; level: HitLevel; tokens: number; text: string }[];
   tokens: number;
 }
@@ -29,10 +53,16 @@ export function related(store: Store, target: string, options: RelatedOptions = 
 
 function relatedTo(store: Store, target: string, options: RelatedOptions): RelatedResult {
   const db = store.db;
-  const seeds = queryNodes(db, target);
+  const { scope, others } = lookupScope(store, target, options);
+  const seeds = seedWeights(namedNodes(db, target, scope));
   const rank = personalizedPageRank(db, seeds, options);
   const nodes = nodesById(db, [...rank.keys()]);
-  const ranked = [...rank].filter(([id]) => nodes.has(id)).sort((a, b) => b[1] - a[1]);
+  // What the walk reached in other projects is theirs (an error node is shared, its turns are not).
+  const inScope = (id: number) => {
+    const n = nodes.get(id);
+    return n !== undefined && (scope === null || !PROJECT_TYPES.has(n.type as NodeType) || scope.includes(n.project));
+  };
+  const ranked = [...rank].filter(([id]) => inScope(id)).sort((a, b) => b[1] - a[1]);
   const limit = options.limit ?? 15;
   const budget = options.budget ?? 2000;
   const turns: RelatedResult['turns'] = [];
@@ -56,17 +86,30 @@ function relatedTo(store: Store, target: string, options: RelatedOptions): Relat
   }
   return {
     target,
+    projects: scope === null ? null : [...scope],
+    otherProjects: others,
     seeds: [...seeds.keys()].flatMap((id) => {
       const n = nodes.get(id);
-      return n ? [{ type: n.type, name: n.name }] : [];
+      return n ? [{ type: n.type, name: n.name, project: n.project }] : [];
     }),
     nodes: ranked
       .filter(([id]) => nodes.get(id)!.type !== 'turn' && !seeds.has(id))
       .slice(0, limit)
-      .map(([id, score]) => ({ type: nodes.get(id)!.type, name: nodes.get(id)!.name, score: round(score) })),
+      .map(([id, score]) => ({ type: nodes.get(id)!.type, name: nodes.get(id)!.name, project: nodes.get(id)!.project, score: round(score) })),
     turns,
     tokens,
   };
+}
+
+/** The projects to look the target up in, and the other projects where it names something. */
+function lookupScope(store: Store, target: string, options: RelatedOptions): { scope: ProjectScope; others: string[] } {
+  if (options.allProjects) return { scope: null, others: [] };
+  if (options.session) {
+    const project = projectOf(store.resolveSession(options.session).cwd);
+    return { scope: [project], others: projectsNaming(store.db, target).filter((p) => p !== project) };
+  }
+  const [first, ...others] = projectsNaming(store.db, target);
+  return { scope: first === undefined ? [] : [first], others };
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -4,12 +4,13 @@
 // it made ingest three times slower, and a step at a time it keeps a host responsive. Recall,
 // related and gc still catch up first (recordAll) for whatever another writer left behind.
 // Units are indexed after each distillation. Both are idempotent: a row already indexed is skipped.
+// Sessions queued in graph_rebuild (by migration 10) are graphed again first, from their stored events.
 import type { Database } from 'sql.js';
-import { shortPath } from '../distill/analysis';
 import { all, num, one, scalar, str } from '../store/rows';
 import { INDEXED_KINDS, UNIT_DOCID_BASE } from '../store/migrations/recall';
 import type { Store } from '../store/store';
-import { GRAPH_EVENT_COLUMNS, graphEventOf, graphEvents, type GraphEvent } from './graph-build';
+import { forgetSessionGraph, GRAPH_EVENT_COLUMNS, graphEventOf, graphEvents, type GraphEvent } from './graph-build';
+import { projectOf } from './project';
 import { loadSymbolParsers } from './symbols';
 import { identifierParts } from './terms';
 
@@ -57,14 +58,53 @@ export function recordEvents(db: Database, session: number, fromSeq?: number, li
     doc.free();
     fts.free();
   }
-  const cwd = str(one(db, 'SELECT cwd FROM sessions WHERE key = ?', [session])?.cwd);
-  graphEvents(db, session, events, (p) => shortPath(p, cwd));
+  graphEvents(db, session, events, sessionProject(db, session));
   const last = events[events.length - 1]!.id;
   db.run(
     'INSERT INTO recall_progress (session, last_event) VALUES (?, ?) ON CONFLICT (session) DO UPDATE SET last_event = max(last_event, excluded.last_event)',
     [session, last],
   );
   return events.length;
+}
+
+/** The project a session's files and symbols are graphed in: its working folder. */
+function sessionProject(db: Database, session: number): string {
+  return projectOf(str(one(db, 'SELECT cwd FROM sessions WHERE key = ?', [session])?.cwd));
+}
+
+/**
+ * Graphs again, from their stored events, the sessions queued in graph_rebuild (migration 10
+ * dropped graphs made before files were named within their project), up to about `max` events,
+ * a whole turn last. Only the events recorded before (up to the session's progress mark) are
+ * graphed here: later ones are new, and recordEvents graphs them once the queue is empty (recordSome
+ * works through the queue first), so no event is graphed twice. Returns how many events.
+ */
+function regraphSome(db: Database, max: number): number {
+  let n = 0;
+  for (const queued of all(db, 'SELECT session, next_event FROM graph_rebuild ORDER BY session')) {
+    if (n >= max) break;
+    const session = num(queued.session);
+    let from = num(queued.next_event);
+    // Rewritten meanwhile: what was graphed again goes, and the session starts over.
+    if (one(db, 'SELECT 1 FROM graph_stale WHERE session = ?', [session])) {
+      forgetSessionGraph(db, session);
+      db.run('DELETE FROM graph_stale WHERE session = ?', [session]);
+      from = 0;
+    }
+    const mark = scalar(db, 'SELECT last_event FROM recall_progress WHERE session = ?', [session]);
+    const limit = Number.isFinite(max) ? max - n : -1;
+    const rows = all(db, `SELECT ${GRAPH_EVENT_COLUMNS} FROM events WHERE session = ? AND id >= ? AND id <= ? ORDER BY id LIMIT ?`, [session, from, mark, limit]);
+    if (limit > 0 && rows.length === limit) {
+      const last = rows.at(-1)!;
+      rows.push(...all(db, `SELECT ${GRAPH_EVENT_COLUMNS} FROM events WHERE session = ? AND id > ? AND id <= ? AND turn = ? ORDER BY id`, [session, num(last.id), mark, num(last.turn)]));
+    }
+    if (rows.length > 0) graphEvents(db, session, rows.map(graphEventOf), sessionProject(db, session));
+    n += rows.length;
+    const next = rows.length > 0 ? num(rows.at(-1)!.id) + 1 : mark + 1;
+    if (next > mark) db.run('DELETE FROM graph_rebuild WHERE session = ?', [session]);
+    else db.run('UPDATE graph_rebuild SET next_event = ? WHERE session = ?', [next, session]);
+  }
+  return n;
 }
 
 /** Indexes the session's units that are not in the index yet (after a distillation wrote them). */
@@ -92,7 +132,8 @@ export function recordAll(db: Database): number {
 
 /** Records up to about `max` events (whole sessions' units after them). Returns how many rows. */
 function recordSome(db: Database, max: number): number {
-  let n = 0;
+  let n = regraphSome(db, max);
+  if (n >= max) return n;
   const sessions = all(
     db,
     `SELECT s.key FROM sessions s LEFT JOIN recall_progress p ON p.session = s.key
@@ -116,6 +157,7 @@ function recordSome(db: Database, max: number): number {
  */
 export function recordingBehind(db: Database): boolean {
   return (
+    one(db, 'SELECT 1 FROM graph_rebuild LIMIT 1') !== undefined ||
     one(
       db,
       `SELECT 1 FROM sessions s LEFT JOIN recall_progress p ON p.session = s.key

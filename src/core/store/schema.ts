@@ -2,6 +2,7 @@
 // shipped: add the next one. Each is a small function so a migration can also move data.
 import type { Database } from 'sql.js';
 import { GRAPH_LIFECYCLE_MIGRATION } from './migrations/graph-lifecycle';
+import { GRAPH_PROJECTS_MIGRATION } from './migrations/graph-projects';
 import { PROGRESSIVE_MIGRATION } from './migrations/progressive';
 import { RECALL_MIGRATION } from './migrations/recall';
 import { RECALL_COVERING_MIGRATION } from './migrations/recall-covering';
@@ -162,6 +163,7 @@ export const MIGRATIONS: readonly Migration[] = [
   RECALL_JOINED_MIGRATION,
   GRAPH_LIFECYCLE_MIGRATION,
   RECALL_COVERING_MIGRATION,
+  GRAPH_PROJECTS_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

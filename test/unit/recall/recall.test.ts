@@ -10,7 +10,7 @@ import { related } from '../../../src/core/recall/related';
 import { catchUp, recordAll } from '../../../src/core/recall/write';
 import { RECALL_JOINED_MIGRATION } from '../../../src/core/store/migrations/recall-joined';
 import { all } from '../../../src/core/store/rows';
-import { jsonl, prompt } from '../helpers';
+import { CWD, jsonl, prompt } from '../helpers';
 import { recallFixture, SESSION } from './fixture';
 
 test('identifiers are findable by their parts: camelCase, snake_case, paths and dotted names', async () => {
@@ -44,7 +44,7 @@ test('the ranking combines BM25 with the graph and finds a turn linked only thro
 test('related walks the graph from a file: the error, the file fixed because of it, the turns', async () => {
   const { store } = await recallFixture();
   const r = related(store, 'src/pricing/discount.ts', { record: false });
-  assert.deepEqual(r.seeds, [{ type: 'file', name: 'src/pricing/discount.ts' }]);
+  assert.deepEqual(r.seeds, [{ type: 'file', name: 'src/pricing/discount.ts', project: CWD }]);
   assert.ok(r.nodes.some((n) => n.type === 'error' && n.name.startsWith('TypeError')), JSON.stringify(r.nodes));
   assert.ok(r.nodes.some((n) => n.type === 'file' && n.name === 'src/cart/totals.ts'));
   assert.deepEqual(r.turns.map((t) => t.turn).sort(), [1, 2]);
