@@ -27,3 +27,22 @@ export function countLines(text: string): number {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return text.endsWith('\n') ? n - 1 : n;
 }
+
+const TERM = /[\p{L}\p{N}_$][\p{L}\p{N}_$.\-/:@#%]*[\p{L}\p{N}_%]|[\p{L}\p{N}]/gu;
+const HAS_CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+
+/** Terms of a text: words, identifiers, numbers, paths (lowercased); CJK runs as character pairs. */
+export function termsOf(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.toLowerCase().matchAll(TERM)) {
+    const t = m[0];
+    if (HAS_CJK.test(t)) {
+      // A CJK run has no spaces: its character pairs stand for its words.
+      const chars = [...t];
+      for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+      if (chars.length === 1) out.add(t);
+    } else out.add(t);
+  }
+  return [...out];
+}
+

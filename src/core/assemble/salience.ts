@@ -9,6 +9,9 @@
 // what the agent concluded is denser than what a tool printed) and time.
 import type { StoredEvent } from '../model';
 import { verbatimText } from '../source';
+import { termsOf } from '../text';
+
+export { termsOf };
 
 export type UnitSource = 'prompt' | 'assistant' | 'call' | 'edit' | 'output';
 
@@ -36,24 +39,7 @@ const MAX_READ_BACK_CHARS = 64_000;
 const MAX_LINE_CHARS = 300;
 const EDIT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 
-const TERM = /[\p{L}\p{N}_$][\p{L}\p{N}_$.\-/:@#%]*[\p{L}\p{N}_%]|[\p{L}\p{N}]/gu;
 const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/g;
-const HAS_CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
-
-/** Terms of a text: words, identifiers, numbers, paths (lowercased); CJK runs as character pairs. */
-export function termsOf(text: string): string[] {
-  const out = new Set<string>();
-  for (const m of text.toLowerCase().matchAll(TERM)) {
-    const t = m[0];
-    if (HAS_CJK.test(t)) {
-      // A CJK run has no spaces: its character pairs stand for its words.
-      const chars = [...t];
-      for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
-      if (chars.length === 1) out.add(t);
-    } else out.add(t);
-  }
-  return [...out];
-}
 
 /** Tokens of a short text, estimated (CJK about one a character, other text about 3.6 characters a token). */
 export function estimateTokens(text: string): number {

@@ -2,6 +2,7 @@
 // turn digests. Extractive like them: every phrase comes from a digest, and so from the session.
 import { type Block, type Inline, code, heading, list, paragraph, raw, strong, text } from '../markdown';
 import type { TurnDigest } from './digest';
+import { termsOf } from '../text';
 import { cutWords, errorKey } from './extract';
 import { anchor } from './strip';
 
@@ -115,18 +116,55 @@ function openProblems(digests: readonly TurnDigest[]): WorkingContext['openProbl
   return [...open.values()].map(({ command: _command, ...p }) => p);
 }
 
+/**
+ * The Session Timeline: periods of turns, each labelled by what was asked in it. The label is the
+ * period's most informative prompts (inverse document frequency of their terms over the session's
+ * prompts), in time order, as many as its length allows: labelled by its first prompt, a period
+ * read "Check the tests." or "Continue." while a stated rule or a name asked in it vanished.
+ */
 function timeline(digests: readonly TurnDigest[]): WorkingContext['timeline'] {
   if (digests.length === 0) return [];
   const per = Math.ceil(digests.length / MAX_TIMELINE);
+  const info = intentInformation(digests);
   const out: WorkingContext['timeline'] = [];
   for (let i = 0; i < digests.length; i += per) {
     const group = digests.slice(i, i + per);
-    const first = group.find((d) => d.intent) ?? group[0]!;
     const errors = new Map<string, { signature: string; anchor: number }>();
     for (const d of group) for (const e of d.errors) if (!errors.has(errorKey(e.signature))) errors.set(errorKey(e.signature), { signature: e.signature, anchor: e.id });
-    out.push({ from: group[0]!.turn, to: group[group.length - 1]!.turn, summary: cutWords(first.intent, per > 1 ? 90 : 140), errors: [...errors.values()] });
+    out.push({ from: group[0]!.turn, to: group[group.length - 1]!.turn, summary: periodLabel(group, info, per > 1 ? 90 : 140), errors: [...errors.values()] });
   }
   return out;
+}
+
+/** Information of each turn's intent: the summed inverse document frequency of its distinct terms. */
+function intentInformation(digests: readonly TurnDigest[]): Map<number, number> {
+  const terms = new Map(digests.map((d) => [d.turn, termsOf(d.intent)]));
+  const df = new Map<string, number>();
+  for (const list of terms.values()) for (const t of list) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = digests.length;
+  return new Map([...terms].map(([turn, list]) => [turn, list.reduce((sum, t) => sum + Math.log((n + 1) / ((df.get(t) ?? 0) + 0.5)), 0)]));
+}
+
+function periodLabel(group: readonly TurnDigest[], info: ReadonlyMap<number, number>, maxChars: number): string {
+  const withIntent = group.filter((d) => d.intent);
+  if (withIntent.length === 0) return '';
+  const ranked = [...withIntent].sort((a, b) => (info.get(b.turn) ?? 0) - (info.get(a.turn) ?? 0));
+  const best = ranked[0]!;
+  if (withIntent.length === 1 || best.intent.length >= maxChars) return cutWords(best.intent, maxChars);
+  // Each further prompt gets a short share, in time order, while room is left.
+  const share = Math.max(40, Math.floor(maxChars / Math.min(3, withIntent.length)));
+  const chosen = new Set<TurnDigest>();
+  let length = 0;
+  for (const d of ranked) {
+    const piece = Math.min(d.intent.length, share);
+    if (chosen.size > 0 && length + piece + 3 > maxChars) continue;
+    chosen.add(d);
+    length += piece + 3;
+  }
+  return withIntent
+    .filter((d) => chosen.has(d))
+    .map((d) => cutWords(d.intent, chosen.size === 1 ? maxChars : share))
+    .join(' · ');
 }
 
 /** Keeps `limit` items spread evenly over the list (the first and the last among them). */
