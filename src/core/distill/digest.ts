@@ -8,7 +8,7 @@ import { assignments, condense, cutWords, decisions, errorKey, exactFacts, exitC
 import { anchor } from './strip';
 
 /** Bumped when the digest's shape or rules change: stored digests of another version are remade. */
-export const DIGEST_VERSION = 2;
+export const DIGEST_VERSION = 3; // 3: values are whole tokens with identifier-like names; markdown escapes only line starts
 
 export interface TurnDigest {
   version: number;

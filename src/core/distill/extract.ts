@@ -6,7 +6,8 @@
 export function sentences(text: string): string[] {
   const out: string[] = [];
   for (const block of text.split(/\n\s*\n|\n(?=\s*[-*•]\s)|\n(?=\s*\d+[.)]\s)/)) {
-    const flat = block.replace(/\s+/g, ' ').trim();
+    // A list item's marker ('- ', '1. ') is the list's, not part of the sentence.
+    const flat = block.replace(/\s+/g, ' ').trim().replace(/^(?:[-*•+]|\d{1,9}[.)])\s+/, '');
     if (!flat) continue;
     // A sentence ends at . ! ? followed by a space and an upper-case letter, a backtick or a quote.
     for (const s of flat.split(/(?<=[.!?])\s+(?=[A-Z`"'(\[])/)) {
@@ -119,18 +120,73 @@ export function exactFacts(text: string, max = 12): string[] {
   return out;
 }
 
-// A constant or setting given a value: `PAGE_SIZE = 250`, `RETRY_LIMIT: 7`, `API_URL = "https://…"`.
-const ASSIGNMENT = /\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,})\s*(?:=|:)\s*('[^'\n]{0,80}'|"[^"\n]{0,80}"|`[^`\n]{0,80}`|-?[\w.+/-]{1,80})/g;
+// Values set: a name bound to a value, `PAGE_SIZE = 250`, `RETRY_LIMIT: 7`, `API_URL="https://…"`.
+// What makes an assignment is evidence on both sides, and the less the name says the more the
+// value must say (a word before a colon is usually a label in prose: `MANDATORY: READ`, `URL: https…`).
+// - A constant's name (SCREAMING_SNAKE_CASE: `RETRY_LIMIT`) takes any value that ends its clause;
+//   a bare word followed by more words is the start of a sentence, not a value.
+// - A name that could be a variable (snake_case, camelCase, a dotted config key `server.port`)
+//   takes only a literal: a number, a quoted string, a URL or path, true/false/null. Dotted keys
+//   only with '=', since `package.json: …` names a file.
+// - An all-caps word without '_' (`PORT`) counts only with '=': `PORT=8080` (the shell's syntax,
+//   any value) or `PORT = 8080` (a literal). Prose writes no '=', but it does write `NOTE: …`.
+// The value is a whole token: a quoted string, or everything up to the next space, so URLs and
+// paths are kept whole (`X_URL=https://a.b/c`); a sentence's punctuation after it is not part of it.
+const NAME_SEP = /(?<![\w.$@/\\?&-])([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)(?:([ \t]*)=(?![=>~])([ \t]*)|:[ \t]+)/g;
+const CONSTANT = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+const SHELL_NAME = /^[A-Z][A-Z0-9]+$/;
+const VARIABLE = /^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)$/;
+const DOTTED_KEY = /^[a-z][a-zA-Z0-9_]*(?:\.[a-z][a-zA-Z0-9_]*)+$/;
+const LITERAL = /^(?:(['"`]).*\1|[-+]?\.?\d[\w.:%/+-]*|[a-z][a-z0-9+.-]*:\/\/\S+|~?\.{0,2}\/\S*|true|false|null|none|nil)$/i;
+const TYPE_WORD = /^(?:string|number|boolean|any|unknown|void|null|undefined|object|int|float|str|bool)$/;
 
-/** Constants set to a value in a text, as written (the name is group 1). */
+/** Values set in a text, as written (`name` is the name, `text` the whole assignment). */
 export function assignments(text: string): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
-  for (const m of text.matchAll(ASSIGNMENT)) {
-    const value = m[2]!;
-    if (/^(?:string|number|boolean|any|unknown|void|null|undefined)$/.test(value)) continue; // a type, not a value
-    out.push({ name: m[1]!, text: m[0].replace(/[.,;:]+$/, '') });
+  let from = 0; // a value's own text (a URL's `?a_b=1`) is not searched again
+  for (const m of text.matchAll(NAME_SEP)) {
+    if (m.index < from) continue;
+    const name = m[1]!;
+    const tight = m[0].endsWith('=') && !m[2] && !m[3];
+    const start = m.index + m[0].length;
+    const value = valueAt(text, start);
+    if (!value) continue;
+    const literal = LITERAL.test(value.text);
+    const ok = CONSTANT.test(name)
+      ? literal || tight || (value.endsClause && !TYPE_WORD.test(value.text))
+      : VARIABLE.test(name) || (DOTTED_KEY.test(name) && m[0].includes('='))
+        ? literal
+        : SHELL_NAME.test(name) && m[0].includes('=') && (tight || literal);
+    if (!ok) continue;
+    out.push({ name, text: m[0] + value.text });
+    from = start + value.text.length;
   }
   return out;
+}
+
+/** The value token at `start`: a quoted string whole, or up to the next space less a sentence's punctuation. */
+function valueAt(text: string, start: number): { text: string; endsClause: boolean } | null {
+  const rest = text.slice(start);
+  const quoted = /^(['"`])[^\n]{0,200}?\1/.exec(rest)?.[0];
+  let token = quoted ?? /^\S{1,200}(?!\S)/.exec(rest)?.[0] ?? '';
+  if (!quoted) {
+    // A closing bracket or quote the value did not open belongs to the text around it, and so
+    // does a sentence's punctuation.
+    for (let last = ''; token !== last; ) {
+      last = token;
+      token = token.replace(/[.,;:!?]+$/, '');
+      const end = token.at(-1) ?? '';
+      const opener = ({ ')': '(', ']': '[', '}': '{' } as Record<string, string>)[end];
+      if (opener ? count(token, end) > count(token, opener) : /['"]/.test(end) && count(token, end) % 2 === 1) token = token.slice(0, -1);
+    }
+    if (!/[\p{L}\p{N}]/u.test(token)) return null; // `{`, `(`, `[`: the start of an expression
+  }
+  const after = rest.slice(token.length);
+  return { text: token, endsClause: /^[)\]}'"]*(?:[.,;:!?]|[ \t]*(?:\r?\n|$))/.test(after) };
+}
+
+function count(s: string, ch: string): number {
+  return s.split(ch).length - 1;
 }
 
 /** Exit status of a command output ("Exit code 1", "exit status 2"), if the text says. */
