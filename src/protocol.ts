@@ -372,8 +372,12 @@ export interface ReadPlanItem {
   window: number;
   fromTurn: number;
   toTurn: number;
+  /** 'dense' when the progressive passes would read more than the whole verbatim session: then the passes are that. */
+  mode: 'progressive' | 'dense';
   passes: ReadPlanPass[];
   totalRead: number;
+  /** What the progressive passes would read (the same as totalRead when the mode is progressive). */
+  progressiveRead: number;
   dense: { tokens: number; calls: number };
 }
 
@@ -791,7 +795,9 @@ function isPlan(p: unknown): boolean {
     isTurn(p.toTurn) &&
     Array.isArray(p.passes) &&
     p.passes.every(isPlanPass) &&
+    (p.mode === 'progressive' || p.mode === 'dense') &&
     isCount(p.totalRead) &&
+    isCount(p.progressiveRead) &&
     isRecord(p.dense) &&
     isCount(p.dense.tokens) &&
     isCount(p.dense.calls)

@@ -119,15 +119,19 @@ export function describePlan(plan: ReadPlan, title: string): string {
     p.promptTokens + p.maxOutput,
   ]);
   const ratio = plan.dense.totalRead / Math.max(1, plan.totalRead);
+  const dense = plan.mode === 'dense';
   return [
-    `Progressive read plan: ${title || plan.sessionId} — ${plan.turns} turns, window ${formatInt(plan.window)} tokens${plan.question ? `, question: ${plan.question}` : ''}`,
+    `${dense ? 'Dense' : 'Progressive'} read plan: ${title || plan.sessionId} — ${plan.turns} turns, window ${formatInt(plan.window)} tokens${plan.question ? `, question: ${plan.question}` : ''}`,
+    `Mode: ${plan.mode} (${plan.reason}).`,
     `Each call: instructions ${formatInt(plan.instructionTokens)} + state ≤ ${formatInt(plan.stateCap)} + slice ≤ ${formatInt(plan.sliceBudget)} + answer ≤ ${formatInt(plan.outputCap)} = ${formatInt(plan.instructionTokens + plan.stateCap + plan.sliceBudget + plan.outputCap)} ≤ ${formatInt(plan.window)}`,
     '',
     table(['pass', 'task', 'level', 'turns', 'of session', 'slice', 'call ≤'], rows),
     '',
     `Total read: ${formatInt(plan.totalRead)} tokens in ${n} calls (prompts with the state at its cap).`,
-    `Dense read: ${formatInt(plan.dense.totalRead)} tokens in ${plan.dense.calls} calls (the verbatim session, ${formatInt(plan.dense.sessionTokens)} tokens, in window-sized chunks): ${ratio >= 1 ? `${ratio.toFixed(1)}× more` : `${(1 / ratio).toFixed(1)}× less`} than progressive.`,
-    'Detail passes (R1, R0) read the turns the state marks as needing detail; planned here: the turns the digests flag (errors, decisions, values, the last turn).',
+    dense
+      ? `Progressive passes: ${formatInt(plan.progressiveRead)} tokens, ${(plan.progressiveRead / Math.max(1, plan.totalRead)).toFixed(1)}× the dense read of the whole verbatim session (${formatInt(plan.dense.sessionTokens)} tokens) in window-sized slices, which this plan is.`
+      : `Dense read: ${formatInt(plan.dense.totalRead)} tokens in ${plan.dense.calls} calls (the whole verbatim session, ${formatInt(plan.dense.sessionTokens)} tokens, in window-sized slices): ${ratio >= 1 ? `${ratio.toFixed(1)}× more` : `${(1 / ratio).toFixed(1)}× less`} than progressive.`,
+    ...(dense ? [] : ['Detail passes (R1, R0) read the turns the state marks as needing detail; planned here: the turns the digests flag (errors, decisions, values, the last turn).']),
     '',
   ].join('\n');
 }

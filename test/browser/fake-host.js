@@ -236,11 +236,13 @@
         window: body.window,
         fromTurn: from,
         toTurn: TURNS,
+        mode: 'progressive',
         passes: passes.map((p, i) => ({ ...p, pass: i + 1, promptTokens: p.sliceTokens + Math.round(body.window * 0.2) })),
         totalRead: 0,
+        progressiveRead: 0,
         dense: { tokens: 123456, calls: Math.ceil(123456 / body.window) },
       };
-      plan.totalRead = plan.passes.reduce((n, p) => n + p.promptTokens, 0);
+      plan.totalRead = plan.progressiveRead = plan.passes.reduce((n, p) => n + p.promptTokens, 0);
       if (body.type === 'requestReadPlan') {
         const canRun = DISTILLER !== 'extractive';
         const runHint = canRun

@@ -43,6 +43,10 @@ export function passTurns(p: ReadPlanPass): string {
 
 /** One line under the plan's table. */
 export function planTotals(plan: ReadPlanItem): string {
+  const calls = `${plan.passes.length} call${plan.passes.length === 1 ? '' : 's'}`;
+  if (plan.mode === 'dense') {
+    return `A dense read: ${calls} read the whole session verbatim, ${formatTokens(plan.totalRead)} tokens; the progressive passes would read more (${formatTokens(plan.progressiveRead)}).`;
+  }
   const ratio = plan.totalRead > 0 ? plan.dense.tokens / plan.totalRead : 1;
   const compare = ratio >= 1.05 ? `${ratio.toFixed(1)}× less than` : ratio <= 0.95 ? `${(1 / ratio).toFixed(1)}× more than` : 'about the same as';
   return `${plan.passes.length} passes read ${formatTokens(plan.totalRead)} tokens: ${compare} a dense read (${formatTokens(plan.dense.tokens)} in ${plan.dense.calls} call${plan.dense.calls === 1 ? '' : 's'}).`;

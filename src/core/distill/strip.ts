@@ -19,6 +19,11 @@ export interface RenderContext {
    * state decides which reads are kept (focus files) and which bodies stay (focus symbols).
    */
   foldRead?: (result: StoredEvent, source: string) => string | null;
+  /**
+   * R0 at its full length: prose, tool output, a call's first line and compaction summaries uncut.
+   * The dense read of a progressive read reads the session whole; every other R0 keeps the caps.
+   */
+  whole?: boolean;
 }
 
 /** Long prose is cut in its middle even at R0/R1: a pasted log in a prompt is still a log. */
@@ -39,25 +44,28 @@ export function renderTurnSharp(events: readonly StoredEvent[], level: Sharp, ct
 
 function renderVerbatim(ev: StoredEvent, ctx: RenderContext): Block | null {
   const cwd = ctx.analysis.cwd;
+  const whole = ctx.whole === true;
+  const prose = whole ? Number.POSITIVE_INFINITY : MAX_PROSE_CHARS;
+  const output = whole ? Number.POSITIVE_INFINITY : MAX_VERBATIM_OUTPUT_CHARS;
   switch (ev.kind) {
     case 'user_prompt':
-      return paragraph(strong(raw('User:')), raw(' '), text(cutMiddle(verbatimText(ev), MAX_PROSE_CHARS)), raw(` ${anchor(ev.id)}`));
+      return paragraph(strong(raw('User:')), raw(' '), text(cutMiddle(verbatimText(ev), prose)), raw(` ${anchor(ev.id)}`));
     case 'assistant_text':
-      return paragraph(strong(raw('Assistant:')), raw(' '), text(cutMiddle(verbatimText(ev), MAX_PROSE_CHARS)));
+      return paragraph(strong(raw('Assistant:')), raw(' '), text(cutMiddle(verbatimText(ev), prose)));
     case 'thinking':
-      return paragraph(em(raw('Thinking:')), raw(' '), text(cutMiddle(verbatimText(ev), MAX_PROSE_CHARS)));
+      return paragraph(em(raw('Thinking:')), raw(' '), text(cutMiddle(verbatimText(ev), prose)));
     case 'tool_call':
-      return renderCall(ev, cutMiddle(verbatimText(ev), MAX_VERBATIM_OUTPUT_CHARS), Number.POSITIVE_INFINITY, 200);
+      return renderCall(ev, cutMiddle(verbatimText(ev), output), Number.POSITIVE_INFINITY, whole ? Number.POSITIVE_INFINITY : 200);
     case 'tool_result': {
       const call = ctx.analysis.callOf.get(ev.id);
       const head = `${ev.toolName ?? 'tool'} ${mainArg(call, cwd)}`.trim();
-      const body = cutMiddle(verbatimText(ev), MAX_VERBATIM_OUTPUT_CHARS);
+      const body = cutMiddle(verbatimText(ev), output);
       return codeBlockWithTitle(`${head}${ev.isError ? ' (error)' : ''} ${anchor(ev.id)}`, body);
     }
     case 'system':
     case 'compact_summary':
     case 'meta':
-      return renderSystem(ev);
+      return renderSystem(ev, whole);
   }
 }
 
@@ -76,7 +84,7 @@ function renderStripped(ev: StoredEvent, ctx: RenderContext): Block | null {
     case 'system':
     case 'compact_summary':
     case 'meta':
-      return renderSystem(ev);
+      return renderSystem(ev, false);
   }
   return null;
 }
@@ -128,9 +136,10 @@ function renderError(ev: StoredEvent, signature: string, ctx: RenderContext): Bl
   return codeBlockWithTitle(`error — ${head}${times} ${anchor(ev.id)}`, excerpt.join('\n'));
 }
 
-function renderSystem(ev: StoredEvent): Block | null {
+function renderSystem(ev: StoredEvent, whole: boolean): Block | null {
   if (ev.kind === 'compact_summary') {
-    return paragraph(em(raw('Agent compaction summary:')), raw(' '), text(cutWords(ev.text.replace(/\s+/g, ' '), 600)), raw(` ${anchor(ev.id)}`));
+    const summary = whole ? verbatimText(ev) : cutWords(ev.text.replace(/\s+/g, ' '), 600);
+    return paragraph(em(raw('Agent compaction summary:')), raw(' '), text(summary), raw(` ${anchor(ev.id)}`));
   }
   if (ev.kind !== 'system') return null;
   const subtype = String(ev.meta.subtype ?? '');
@@ -139,7 +148,7 @@ function renderSystem(ev: StoredEvent): Block | null {
     const pre = typeof meta.preTokens === 'number' ? `, ${meta.preTokens.toLocaleString('en-US')} tokens before` : '';
     return paragraph(raw(`— the agent compacted its context here (${meta.trigger ?? 'auto'}${pre}) ${anchor(ev.id)} —`));
   }
-  if (ev.isError) return paragraph(raw('[system error] '), text(cutWords(ev.text, 300)));
+  if (ev.isError) return paragraph(raw('[system error] '), text(whole ? verbatimText(ev) : cutWords(ev.text, 300)));
   return null;
 }
 

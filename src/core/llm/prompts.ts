@@ -75,7 +75,7 @@ DETAIL: <turns>              turns that need a sharper read, e.g. 12, 30-33
 CONFIDENCE: <0..1>           how completely the state now answers the task
 Rules: keep exact names, values, numbers, commands, paths and error messages; a newer value replaces an older one (say so); cite turns as (turn N); never invent a file or a value that is not in the material.`;
 
-export type PassTask = 'outline' | 'refine' | 'add detail';
+export type PassTask = 'outline' | 'refine' | 'add detail' | 'read';
 
 export interface PassPromptParts {
   pass: number;
@@ -99,7 +99,11 @@ const TASKS: Record<PassTask, string> = {
   outline: 'outline: build the state from this whole-session overview (sections such as Outline, Current State, Key Decisions, Key Facts, Open Problems).',
   refine: 'refine: correct and complete the state with what this slice says; keep what it does not contradict.',
   'add detail': 'add detail: this slice is the sharpest view of a region the state marked as important; add exact values, errors and reasons.',
+  read: 'read: the session verbatim, one slice per pass in order; add what this slice establishes (exact values, decisions, errors) and correct what it changes.',
 };
+
+/** Every task, for sizing the instructions at their longest. */
+export const PASS_TASKS = Object.keys(TASKS) as PassTask[];
 
 /** The user message of one pass: position and task first, then the state, then the slice. */
 export function passUserPrompt(p: PassPromptParts): string {

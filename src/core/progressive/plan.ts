@@ -3,9 +3,12 @@
 // the regions that need detail. Every call fits the window: instructions + state + slice + the
 // answer's max_tokens ≤ W. Detail regions are provisional here (the turns the digests flag:
 // errors, decisions, values, the last turn); at run time the state's DETAIL requests replace them.
+// The plan never costs more than a dense read of the whole verbatim session (issue 13): where the
+// passes would, the plan is that dense read instead, and says why.
 import type { DistilledSession } from '../distill/units';
-import { passUserPrompt, PROGRESSIVE_SYSTEM, type PassTask } from '../llm/prompts';
+import { PASS_TASKS, passUserPrompt, PROGRESSIVE_SYSTEM, type PassTask } from '../llm/prompts';
 import { countExact } from '../tokens/count';
+import { denseSlices, denseTokens } from './dense';
 import { overviewSlice, packTurns, type Slice, turnText, type UnitTexts } from './slices';
 
 export interface PlanOptions {
@@ -36,10 +39,22 @@ export interface ReadPlan {
   stateCap: number;
   outputCap: number;
   sliceBudget: number;
+  /**
+   * 'progressive': coarse to fine (R4+R3, R2, then R1 and R0 for detail). 'dense': the whole
+   * verbatim session in order, one slice per pass, because the progressive passes would cost more.
+   */
+  mode: 'progressive' | 'dense';
+  /** Why this mode, with the two totals. */
+  reason: string;
   passes: PlannedPass[];
   /** Tokens sent over all passes (prompts at the state cap). */
   totalRead: number;
-  /** Reading the verbatim session in window-sized chunks instead. */
+  /** The progressive schedule's total, also when the plan is dense (what reading densely saved). */
+  progressiveRead: number;
+  /**
+   * Reading the whole verbatim session (every main-line event whole, edit bodies and long outputs
+   * included) in window-sized slices instead, each call with the instructions and the state.
+   */
   dense: { sessionTokens: number; calls: number; totalRead: number };
 }
 
@@ -65,11 +80,19 @@ export function planRead(d: DistilledSession, options: PlanOptions): ReadPlan {
   const regions = detailCandidates(d);
   for (const s of detailSlices(d, regions, 'R1', sliceBudget, options.detailPasses ?? 2)) add('add detail', s);
   for (const s of detailSlices(d, regions, 'R0', sliceBudget, options.verbatimPasses ?? 1)) add('add detail', s);
-  const passes = planned.map((p, i) => ({ ...p, pass: i + 1 }));
+  const progressive = planned.map((p, i) => ({ ...p, pass: i + 1 }));
+  const progressiveRead = progressive.reduce((n, p) => n + p.promptTokens, 0);
 
-  const sessionTokens = d.turns.reduce((n, t) => n + countExact(turnText(d, t, 'R0')), 0);
-  const chunk = W - instructionTokens - outputCap;
-  const calls = Math.max(1, Math.ceil(sessionTokens / chunk));
+  // The dense read is what this runner would send reading the session whole: the same calls
+  // (instructions + state + slice + answer ≤ W), the slices being the verbatim session in order.
+  const dense = denseSlices(d, sliceBudget).map((slice, i) => ({ pass: i + 1, task: 'read' as const, slice, promptTokens: instructionTokens + stateCap + slice.tokens, maxOutput: outputCap }));
+  const denseRead = dense.reduce((n, p) => n + p.promptTokens, 0);
+  const isDense = progressiveRead > denseRead;
+  const passes = isDense ? dense : progressive;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const reason = isDense
+    ? `the progressive passes would read ${n(progressiveRead)} tokens in ${progressive.length} calls, more than the whole verbatim session in order (${n(denseRead)} in ${dense.length}): reading densely`
+    : `the progressive passes read ${n(progressiveRead)} tokens in ${progressive.length} calls, no more than the whole verbatim session in order (${n(denseRead)} in ${dense.length})`;
   return {
     sessionId: d.session.id,
     window: W,
@@ -79,9 +102,12 @@ export function planRead(d: DistilledSession, options: PlanOptions): ReadPlan {
     stateCap,
     outputCap,
     sliceBudget,
+    mode: isDense ? 'dense' : 'progressive',
+    reason,
     passes,
-    totalRead: passes.reduce((n, p) => n + p.promptTokens, 0),
-    dense: { sessionTokens, calls, totalRead: sessionTokens + calls * instructionTokens },
+    totalRead: isDense ? denseRead : progressiveRead,
+    progressiveRead,
+    dense: { sessionTokens: denseTokens(dense.map((p) => p.slice)), calls: dense.length, totalRead: denseRead },
   };
 }
 
@@ -114,9 +140,9 @@ export function detailCandidates(d: DistilledSession): number[] {
 
 /** The system prompt and the user message's fixed parts, at their longest for this session. */
 function instructionsSize(turns: number, question: string | undefined, stateCap: number): number {
-  const frame = passUserPrompt({ pass: 99, passes: 99, task: 'add detail', level: 'R4+R3', turnFrom: turns, turnTo: turns, turns, percentFrom: 100, percentTo: 100, question, state: '', stateTokens: stateCap, stateCap, slice: '' });
+  const frame = (task: PassTask) => passUserPrompt({ pass: 9999, passes: 9999, task, level: 'R4+R3', turnFrom: turns, turnTo: turns, turns, percentFrom: 100, percentTo: 100, question, state: '', stateTokens: stateCap, stateCap, slice: '' });
   // A margin for tokenizer differences at the seams between the frame, the state and the slice.
-  return countExact(PROGRESSIVE_SYSTEM) + countExact(frame) + 16;
+  return countExact(PROGRESSIVE_SYSTEM) + Math.max(...PASS_TASKS.map((t) => countExact(frame(t)))) + 16;
 }
 
 function clamp(n: number, lo: number, hi: number): number {

@@ -191,7 +191,9 @@ export async function progressiveReadCommand(runner: ReadRunner, state: ViewStat
       label: `Pass ${x.pass}/${p.passes.length} · ${x.task} · ${x.level}`,
       description: `turns ${x.fromTurn === x.toTurn ? x.fromTurn : `${x.fromTurn}–${x.toTurn}`} · slice ${formatTokens(x.sliceTokens)} · call ${formatTokens(x.promptTokens)}`,
     })),
-    { label: `Total ${formatTokens(p.totalRead)} tokens in ${p.passes.length} calls`, description: `a dense read: ${formatTokens(p.dense.tokens)} tokens in ${p.dense.calls} calls` },
+    p.mode === 'dense'
+      ? { label: `Total ${formatTokens(p.totalRead)} tokens in ${p.passes.length} calls: a dense read`, description: `the whole session verbatim; the progressive passes would read ${formatTokens(p.progressiveRead)}` }
+      : { label: `Total ${formatTokens(p.totalRead)} tokens in ${p.passes.length} calls`, description: `a dense read: ${formatTokens(p.dense.tokens)} tokens in ${p.dense.calls} calls` },
   ];
   const picked = await vscode.window.showQuickPick(rows, { placeHolder: `Progressive read of turns ${p.fromTurn}–${p.toTurn}: the plan (window ${formatTokens(p.window)})` });
   if (!picked) return;

@@ -91,8 +91,10 @@ export function planItem(plan: ReadPlan, d: DistilledSession): ReadPlanItem {
     window: plan.window,
     fromTurn: d.turns[0] ?? 0,
     toTurn: d.turns.at(-1) ?? 0,
+    mode: plan.mode,
     passes: plan.passes.map((p) => ({ pass: p.pass, task: p.task, level: p.slice.level, fromTurn: p.slice.turnFrom, toTurn: p.slice.turnTo, sliceTokens: p.slice.tokens, promptTokens: p.promptTokens })),
     totalRead: plan.totalRead,
+    progressiveRead: plan.progressiveRead,
     dense: { tokens: plan.dense.totalRead, calls: plan.dense.calls },
   };
 }

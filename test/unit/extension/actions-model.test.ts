@@ -29,8 +29,11 @@ test('scopes and plan totals read as sentences', () => {
   assert.equal(scopeLabel({ fromTurn: 10, toTurn: 14 }), 'turns 10–14');
   assert.equal(scopeLabel({ fromTurn: 10, toTurn: 10 }), 'turn 10');
   assert.equal(scopeLabel({ fromTurn: 10 }), 'from turn 10');
-  const plan = { window: 32000, fromTurn: 1, toTurn: 60, passes: [], totalRead: 40_000, dense: { tokens: 120_000, calls: 4 } };
+  const plan = { window: 32000, fromTurn: 1, toTurn: 60, mode: 'progressive' as const, passes: [], totalRead: 40_000, progressiveRead: 40_000, dense: { tokens: 120_000, calls: 4 } };
   assert.equal(planTotals(plan), '0 passes read 40k tokens: 3.0× less than a dense read (120k in 4 calls).');
+  const pass = { pass: 1, task: 'read', level: 'R0', fromTurn: 1, toTurn: 60, sliceTokens: 20_000, promptTokens: 26_000 };
+  const dense = { ...plan, mode: 'dense' as const, passes: [pass, { ...pass, pass: 2 }], totalRead: 52_000, progressiveRead: 61_000, dense: { tokens: 52_000, calls: 2 } };
+  assert.equal(planTotals(dense), 'A dense read: 2 calls read the whole session verbatim, 52k tokens; the progressive passes would read more (61k).');
 });
 
 test('only webview/ui/toolkit.ts imports the webview toolkit, so swapping it means rewriting one file', () => {

@@ -76,12 +76,15 @@ test('didRecall: every hit checked', () => {
 
 test('didPlanRead, didProgressPass, didFinishRead, didScopeAction', () => {
   const pass = { pass: 1, task: 'outline', level: 'R4+R3', fromTurn: 1, toTurn: 60, sliceTokens: 9000, promptTokens: 14000 };
-  const plan = { window: 32000, fromTurn: 1, toTurn: 60, passes: [pass], totalRead: 14000, dense: { tokens: 123456, calls: 5 } };
+  const plan = { window: 32000, fromTurn: 1, toTurn: 60, mode: 'progressive', passes: [pass], totalRead: 14000, progressiveRead: 14000, dense: { tokens: 123456, calls: 5 } };
   const ok = { type: 'didPlanRead', sessionId: 's1', plan, distiller: 'extractive', canRun: false, runHint: 'Running needs a model' };
   assert.ok(to(ok));
   assert.ok(to({ ...ok, plan: null, error: 'window too small' }));
   assert.equal(to({ ...ok, plan: { ...plan, passes: [{ ...pass, sliceTokens: -5 }] } }), undefined);
   assert.equal(to({ ...ok, plan: { ...plan, dense: null } }), undefined);
+  assert.ok(to({ ...ok, plan: { ...plan, mode: 'dense' } }));
+  assert.equal(to({ ...ok, plan: { ...plan, mode: 'sparse' } }), undefined);
+  assert.equal(to({ ...ok, plan: { ...plan, progressiveRead: undefined } }), undefined);
   assert.equal(to({ ...ok, canRun: 'yes' }), undefined);
 
   assert.ok(to({ type: 'didProgressPass', pass: 2, of: 6, levels: [[1, 3], [2, 2]] }));
