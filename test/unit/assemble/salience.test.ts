@@ -40,6 +40,12 @@ test('a line the session repeats collapses to its last copy, with the count', ()
   assert.equal(units.filter((u) => u.text === 'listening on :8080').length, 1);
 });
 
+test('what a person typed goes before an equally informative tool line', () => {
+  const units = sessionUnits([event('tool_result', 'retry budget 7 attempts'), event('user_prompt', 'retry budget 9 attempts')]);
+  const [first] = selectUnits(units, 100, { turnWeight: () => 1, covered: new Set() });
+  assert.equal(first!.source, 'prompt');
+});
+
 test('an edit contributes what it set, not what it replaced', () => {
   const edit = event('tool_call', 'Edit /p/a.py\n- TIMEOUT = 30\n+ TIMEOUT = 45', 1, 'Edit');
   const texts = sessionUnits([edit]).map((u) => [u.source, u.text]);
@@ -50,10 +56,8 @@ test('an edit contributes what it set, not what it replaced', () => {
 });
 
 test('selection: rare terms first, nothing for what is already covered, never over the budget', () => {
-  const units = sessionUnits([
-    event('tool_result', ['ok', 'ok done', 'ok done ok', 'port 48213 bound', 'ok ok'].join('\n')),
-    event('assistant_text', 'done ok'),
-  ]);
+  // One source, so only the terms decide (sources have priors of their own).
+  const units = sessionUnits([event('tool_result', ['ok', 'ok done', 'ok done ok', 'port 48213 bound', 'ok ok', 'done ok'].join('\n'))]);
   const first = selectUnits(units, 10, { turnWeight: () => 1, covered: new Set() });
   assert.equal(first[0]!.text, 'port 48213 bound');
   assert.ok(first.reduce((n, u) => n + u.cost, 0) <= 10);
