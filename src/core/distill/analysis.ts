@@ -3,6 +3,7 @@
 // from its main-line events, in one pass.
 import type { StoredEvent } from '../model';
 import { commandFailed, errorKey, errorSignature, firstLine } from './extract';
+import { pathInProject, projectOf } from '../project-path';
 
 export interface SessionAnalysis {
   /** Event id → its events, for pairing. */
@@ -77,10 +78,16 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   list.push(value);
 }
 
-/** A path relative to the session's folder when it lies inside it (shorter, and what the user says). */
+/**
+ * A path relative to the session's folder when it lies inside it (shorter, and what the user says).
+ * Compared as the graph compares them (project-path.ts): a Windows session writes its cwd as
+ * `c:\Users\x` and its paths as `c:/Users/x/…`, and every path of such a session stayed absolute.
+ */
 export function shortPath(path: string, cwd: string): string {
-  if (cwd && path.startsWith(cwd.endsWith('/') ? cwd : cwd + '/')) return path.slice(cwd.length + (cwd.endsWith('/') ? 0 : 1));
-  return path;
+  const project = projectOf(cwd);
+  if (!project) return path;
+  const inside = pathInProject(path, project);
+  return inside === '.' || inside.startsWith('/') || /^[a-z]:\//.test(inside) ? path : inside;
 }
 
 /** What a tool call was about, in a few words: the path, the command, the pattern. */
