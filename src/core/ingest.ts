@@ -214,14 +214,17 @@ interface Touched {
 /** Stores what was read of one session's files. Runs inside a store transaction. */
 function applySession(store: Store, planned: PlannedSession, outcomes: ParseOutcome[], report: IngestReport): void {
   const touched = new Map<string, Touched>();
+  // Created on first use, so that an empty file does not make an empty session. A main file's
+  // facts (title, cwd, …) are merged into its session on every use; a subagent's only creates it.
   const sessionOf = (sessionId: string, mainFile: string | null, facts: SessionFacts): Touched => {
-    let t = touched.get(sessionId);
-    // Created on first use, so that an empty file does not make an empty session.
-    if (!t) {
-      const key = store.key(sessionId) || store.upsertSession(sessionId, 'claude-code', mainFile, {});
-      touched.set(sessionId, (t = { sessionId, key, firstNewSeq: null, forked: false }));
-    }
-    if (mainFile !== null) store.upsertSession(sessionId, 'claude-code', mainFile, facts);
+    const seen = touched.get(sessionId);
+    const key =
+      mainFile !== null
+        ? store.upsertSession(sessionId, 'claude-code', mainFile, facts)
+        : (seen?.key ?? (store.key(sessionId) || store.upsertSession(sessionId, 'claude-code', null, {})));
+    if (seen) return seen;
+    const t: Touched = { sessionId, key, firstNewSeq: null, forked: false };
+    touched.set(sessionId, t);
     return t;
   };
   planned.parts.forEach((part, i) => {
