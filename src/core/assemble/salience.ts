@@ -89,7 +89,8 @@ export function sessionUnits(events: readonly StoredEvent[]): Unit[] {
         for (const line of linesOf(ev.text, 200)) push(ev, 'assistant', line);
         break;
       case 'tool_call': {
-        const full = EDIT_TOOLS.has(ev.toolName ?? '') && ev.text.length < ev.textLength ? verbatimText(ev) : ev.text;
+        // verbatimText reads the transcript only for a call stored cut.
+        const full = EDIT_TOOLS.has(ev.toolName ?? '') ? verbatimText(ev) : ev.text;
         const [first, ...body] = full.split('\n');
         if (first) push(ev, 'call', first.length > MAX_LINE_CHARS ? `${first.slice(0, MAX_LINE_CHARS)}…` : first);
         if (EDIT_TOOLS.has(ev.toolName ?? '')) {
