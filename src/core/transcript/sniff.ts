@@ -76,7 +76,8 @@ function partialRecord(text: string): Record<string, unknown> {
   return rec;
 }
 
-const SESSION_ID_IN_TEXT = /"sessionId"\s*:\s*"([^"\\]+)"/;
+/** A Claude Code record's session id, found in its text (a line may be too long to parse whole). */
+export const SESSION_ID_IN_TEXT = /"sessionId"\s*:\s*"([^"\\]+)"/;
 
 /**
  * Recognises the agent from up to the first `limit` records of a file's head. One record is not

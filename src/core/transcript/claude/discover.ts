@@ -7,7 +7,7 @@ import { closeSync, type Dirent, existsSync, openSync, readdirSync, readFileSync
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import type { LineIssue } from '../../model';
-import { sniffJsonl } from '../sniff';
+import { SESSION_ID_IN_TEXT, sniffJsonl } from '../sniff';
 import { isObject, nonEmpty } from './build';
 
 export interface DiscoveredFile {
@@ -105,7 +105,6 @@ const OTHER_TRANSCRIPT_EXTENSIONS = ['.json', '.md'];
 
 /** The first lines of a file name its session and its writer early on; a few KB is plenty. */
 const HEAD_BYTES = 16_384;
-const SESSION_ID_IN_HEAD = /"sessionId"\s*:\s*"([^"\\]+)"/;
 const SUBAGENTS_DIR = 'subagents';
 const WORKFLOWS_DIR = 'workflows';
 const WORKFLOW_JOURNAL = 'journal.jsonl';
@@ -249,7 +248,7 @@ class Walk {
     const head = this.readHead(path);
     if (head === undefined) return undefined;
     const firstLine = head.split('\n', 1)[0] ?? '';
-    const id = SESSION_ID_IN_HEAD.exec(firstLine)?.[1];
+    const id = SESSION_ID_IN_TEXT.exec(firstLine)?.[1];
     // An empty agent file has nothing to ingest yet; one without a session id cannot be placed.
     if (id === undefined && firstLine.trim() !== '') {
       this.issues.push({ file: path, line: 0, message: `no sessionId in the first ${HEAD_BYTES} bytes of a legacy agent file` });
